@@ -1,0 +1,67 @@
+/*
+ * util.h - the small pieces every part of cprof uses: checked allocation,
+ * one growable-array macro, overflow-checked size arithmetic.
+ *
+ * Out of memory is the one condition library code does not return as an
+ * error: cprof_xmalloc() and friends print one line and exit with status 2.
+ * Threading an ENOMEM path through every parser would add code that is never
+ * exercised; a profile analyser that cannot allocate cannot do anything
+ * useful either.
+ */
+#ifndef CPROF_UTIL_H
+#define CPROF_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define CPROF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define CPROF_NONE UINT32_MAX /* "no index" for uint32_t index fields */
+
+#if defined(__GNUC__)
+#define CPROF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define CPROF_NORETURN __attribute__((noreturn))
+#define CPROF_UNUSED __attribute__((unused))
+#else
+#define CPROF_PRINTF(f, a)
+#define CPROF_NORETURN
+#define CPROF_UNUSED
+#endif
+
+void *cprof_xmalloc(size_t size);
+void *cprof_xcalloc(size_t n, size_t size);
+void *cprof_xrealloc(void *ptr, size_t size);
+char *cprof_xstrdup(const char *s);
+char *cprof_xstrndup(const char *s, size_t n);
+CPROF_NORETURN void cprof_die_oom(void);
+
+/* a * b, or exit through cprof_die_oom() on overflow */
+size_t cprof_st_mult(size_t a, size_t b);
+/* a + b, or exit through cprof_die_oom() on overflow */
+size_t cprof_st_add(size_t a, size_t b);
+
+/* The grow rule: at least nr, and 1.5x the old allocation + 16. */
+#define CPROF_ALLOC_NR(x) (((x) + 16) * 3 / 2)
+
+/*
+ * Make room for at least nr elements in x (whose allocated element count is
+ * alloc). The one and only realloc-doubling idiom in the tree.
+ */
+#define ALLOC_GROW(x, nr, alloc)                                                \
+	do {                                                                        \
+		if ((size_t)(nr) > (alloc)) {                                           \
+			size_t alloc_grow_n_ = CPROF_ALLOC_NR(alloc);                       \
+			if (alloc_grow_n_ < (size_t)(nr))                                   \
+				alloc_grow_n_ = (nr);                                           \
+			(x) = cprof_xrealloc((x), cprof_st_mult(alloc_grow_n_, sizeof(*(x)))); \
+			(alloc) = alloc_grow_n_;                                            \
+		}                                                                       \
+	} while (0)
+
+/* Sign-agnostic absolute value for int64 (INT64_MIN stays INT64_MIN, as in Go). */
+static inline int64_t cprof_abs64(int64_t v)
+{
+	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
+}
+
+#endif

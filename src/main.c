@@ -1,0 +1,446 @@
+/*
+ * main.c - the command layer: subcommand dispatch, report mode's pipeline
+ * (pprof's driver), and the only place that prints to the user and exits.
+ *
+ * Exit status: 0 success, 1 a CI gate tripped, 2 fatal error (bad input),
+ * 64 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cprof/formats.h"
+#include "cprof/report.h"
+#include "cprof/transform.h"
+#include "options.h"
+#include "version.h"
+
+#define EXIT_FATAL 2
+#define EXIT_USAGE 64
+
+static void print_notes(struct strbuf *notes)
+{
+	if (notes->len) {
+		fputs(notes->buf, stderr);
+		fflush(stderr);
+		strbuf_reset(notes);
+	}
+}
+
+static int fatal(const char *subject, const struct cprof_error *err)
+{
+	fflush(stdout);
+	if (subject && *subject)
+		fprintf(stderr, "cprof: error: %s: %s\n", subject, cprof_error_msg(err));
+	else
+		fprintf(stderr, "cprof: error: %s\n", cprof_error_msg(err));
+	return EXIT_FATAL;
+}
+
+static int usage_error(const struct cprof_error *err)
+{
+	fprintf(stderr, "cprof: error: %s\nTry 'cprof --help' for more information.\n", cprof_error_msg(err));
+	return EXIT_USAGE;
+}
+
+static int cmd_version(void)
+{
+	cprof_version_print(stdout);
+	return 0;
+}
+
+/* pprof's isBuildID: a non-empty string of hex digits. */
+static bool is_build_id(const char *s)
+{
+	return strspn(s, "0123456789abcdefABCDEF") == strlen(s);
+}
+
+/* Whether path is an ELF file: the main binary given before the profiles. */
+static bool is_object_file(const char *path)
+{
+	unsigned char magic[4];
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return false;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+/* Split s at commas into a list of non-empty sources (a -base value may list several). */
+static size_t split_sources(char *s, const char **out, size_t max)
+{
+	size_t n = 0;
+	if (s && *s && n < max)
+		out[n++] = s;
+	return n;
+}
+
+/*
+ * Read every source, as pprof's grabProfile + locateBinaries: validate,
+ * give a mapping-less profile the fake mapping {id 1}, apply the binary
+ * and build id overrides to mapping[0], then combine.
+ */
+static int load_profiles(const char **paths, size_t n, const char *exec, const char *buildid,
+			 struct cprof_profile **out, const char **bad)
+{
+	struct cprof_error err = {0};
+	struct cprof_profile **ps = cprof_xcalloc(n, sizeof(*ps));
+
+	for (size_t i = 0; i < n; i++) {
+		if (cprof_read_profile(paths[i], &ps[i], &err) ||
+		    cprof_profile_check_valid(ps[i], &err)) {
+			int rc = fatal(paths[i], &err);
+			for (size_t j = 0; j <= i; j++)
+				cprof_profile_free(ps[j]);
+			free(ps);
+			*bad = paths[i];
+			return rc;
+		}
+		struct cprof_profile *p = ps[i];
+		if (p->nmapping == 0) {
+			struct cprof_mapping *m = cprof_profile_add_mapping(p);
+			m->id = 1;
+			for (size_t l = 0; l < p->nlocation; l++)
+				p->location[l].mapping = 0;
+		}
+		if (exec && *exec)
+			p->mapping[0].file = cprof_profile_str(p, exec);
+		if (buildid && *buildid)
+			p->mapping[0].build_id = cprof_profile_str(p, buildid);
+	}
+	if (cprof_profiles_combine(ps, n, out, &err)) {
+		free(ps);
+		return fatal(n == 1 ? paths[0] : NULL, &err);
+	}
+	free(ps);
+	return 0;
+}
+
+static const char *granularity_names[] = {"functions", "filefunctions", "files", "lines", "addresses"};
+
+/* pprof's applyCommandOverrides. */
+static void apply_overrides(struct cprof_config *c, enum cprof_format f)
+{
+	bool trim = c->trim;
+	switch (f) {
+	case CPROF_FMT_TEXT:
+	case CPROF_FMT_TOP:
+		if (c->nodecount == -1)
+			c->nodecount = 0;
+		break;
+	default:
+		if (c->nodecount == -1)
+			c->nodecount = 80;
+		break;
+	}
+	if (f == CPROF_FMT_PROTO || f == CPROF_FMT_RAW) {
+		trim = false;
+		c->granularity = "addresses";
+		c->noinlines = false;
+	}
+	if (!trim) {
+		c->nodecount = 0;
+		c->nodefraction = 0;
+		c->edgefraction = 0;
+	}
+}
+
+/* Write data to path through a temporary file and rename, so an error never leaves a partial file. */
+static int write_output(const char *path, const char *data, size_t len, struct cprof_error *err)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = cprof_xmalloc(n);
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		cprof_error_set(err, CPROF_E_IO, "cannot create '%s': %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			cprof_error_set(err, CPROF_E_IO, "cannot write '%s': %s", path, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	fchmod(fd, 0644 & ~(mode_t)0);
+	if (close(fd) || rename(tmp, path)) {
+		cprof_error_set(err, CPROF_E_IO, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static int report_mode(int argc, char **argv)
+{
+	struct cprof_config cfg;
+	struct cprof_error err = {0};
+	struct strbuf notes = STRBUF_INIT;
+	enum cprof_format format;
+	const char *format_arg;
+	int rc = 0;
+
+	cprof_config_init(&cfg);
+	int first = cprof_config_parse(&cfg, argc, argv, &err);
+	if (first < 0)
+		return usage_error(&err);
+	if (cfg.help) {
+		cprof_usage(stdout);
+		return 0;
+	}
+	if (cfg.version)
+		return cmd_version();
+	if (cprof_config_finish(&cfg, &format, &format_arg, &notes, &err))
+		return usage_error(&err);
+	print_notes(&notes);
+	if (format == CPROF_FMT_NONE)
+		format = CPROF_FMT_TOP; /* pprof would start its interactive shell */
+
+	const char **sources = (const char **)argv + first;
+	size_t nsources = (size_t)(argc - first);
+	if (nsources == 0) {
+		cprof_error_set(&err, CPROF_E_USAGE, "no profile source specified");
+		return usage_error(&err);
+	}
+	const char *exec = NULL;
+	const char *buildid = cfg.buildid;
+	if (nsources > 1) {
+		if (is_object_file(sources[0])) {
+			exec = sources[0];
+			sources++, nsources--;
+		} else if ((!buildid || !*buildid) && is_build_id(sources[0])) {
+			buildid = sources[0];
+			sources++, nsources--;
+		}
+	}
+	if (cfg.divide_by == 0) {
+		cprof_error_set(&err, CPROF_E_USAGE, "zero divisor specified");
+		return usage_error(&err);
+	}
+
+	/* fetch */
+	struct cprof_profile *p = NULL, *base = NULL;
+	const char *bad = NULL;
+	if ((rc = load_profiles(sources, nsources, exec, buildid, &p, &bad)))
+		return rc;
+	const char *base_src[1];
+	bool diff = cfg.diff_base && cfg.diff_base[0];
+	size_t nbase = split_sources((char *)(diff ? cfg.diff_base : cfg.base), base_src, 1);
+	if (nbase) {
+		if ((rc = load_profiles(base_src, nbase, exec, buildid, &base, &bad))) {
+			cprof_profile_free(p);
+			return rc;
+		}
+		struct cprof_profile *merged = NULL;
+		if (cprof_profile_apply_base(p, base, diff, cfg.normalize, &merged, &err))
+			return fatal(NULL, &err);
+		p = merged;
+	}
+
+	if (!cfg.all_frames && cprof_profile_remove_uninteresting(p, &err)) {
+		cprof_profile_free(p);
+		return fatal(NULL, &err);
+	}
+	if (cfg.add_comment && cfg.add_comment[0])
+		cprof_profile_add_comment(p, cfg.add_comment);
+	if (cprof_profile_check_valid(p, &err)) {
+		cprof_profile_free(p);
+		return fatal(NULL, &err);
+	}
+
+	/* generateRawReport */
+	apply_overrides(&cfg, format);
+	if (cprof_profile_add_tag_frames(p, cfg.tagroot, cfg.tagleaf, cfg.unit, &err)) {
+		cprof_profile_free(p);
+		return fatal(NULL, &err);
+	}
+	if (cfg.relative_percentages && cprof_profile_filter(p, &cfg.filter, &notes, &err)) {
+		print_notes(&notes);
+		cprof_profile_free(p);
+		return fatal(NULL, &err);
+	}
+	print_notes(&notes);
+
+	struct cprof_report rpt;
+	struct cprof_report_opts ro = {0};
+	int sindex = 0;
+	if (p->nsample_type == 0) {
+		cprof_error_set(&err, CPROF_E_CORRUPT, "profile has no samples");
+		cprof_profile_free(p);
+		return fatal(NULL, &err);
+	}
+	if (cprof_sample_index(p, cfg.sample_index, &sindex, &err)) {
+		cprof_profile_free(p);
+		return fatal(NULL, &err);
+	}
+	const char *filters[9];
+	size_t nfilters = 0;
+	struct strbuf filterbuf[9];
+	const struct {
+		const char *name, *value;
+	} fl[] = {
+		{"focus", cfg.filter.focus},         {"ignore", cfg.filter.ignore},
+		{"hide", cfg.filter.hide},           {"show", cfg.filter.show},
+		{"show_from", cfg.filter.show_from}, {"tagfocus", cfg.filter.tagfocus},
+		{"tagignore", cfg.filter.tagignore}, {"tagshow", cfg.filter.tagshow},
+		{"taghide", cfg.filter.taghide},
+	};
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(fl); i++) {
+		if (!fl[i].value || !fl[i].value[0])
+			continue;
+		strbuf_init(&filterbuf[nfilters], 0);
+		strbuf_addf(&filterbuf[nfilters], "%s=%s", fl[i].name, fl[i].value);
+		filters[nfilters] = filterbuf[nfilters].buf;
+		nfilters++;
+	}
+	struct strbuf stype = STRBUF_INIT, sunit = STRBUF_INIT;
+	if (cfg.mean)
+		strbuf_addstr(&stype, "mean_");
+	strbuf_addstr(&stype, p->sample_type[sindex].type);
+	for (const char *u = p->sample_type[sindex].unit; *u; u++)
+		strbuf_addch(&sunit, *u >= 'A' && *u <= 'Z' ? *u - 'A' + 'a' : *u);
+
+	ro.format = format;
+	ro.cum_sort = !strcmp(cfg.sort, "cum");
+	ro.call_tree = cfg.call_tree;
+	ro.drop_negative = cfg.drop_negative;
+	ro.compact_labels = cfg.compact_labels;
+	ro.ratio = 1 / cfg.divide_by;
+	ro.active_filters = filters;
+	ro.nactive_filters = nfilters;
+	ro.nodecount = cfg.nodecount;
+	ro.nodefraction = cfg.nodefraction;
+	ro.edgefraction = cfg.edgefraction;
+	ro.sample_index = sindex;
+	ro.mean = cfg.mean;
+	ro.sample_type = stype.buf;
+	ro.sample_unit = sunit.buf;
+	ro.output_unit = cfg.unit;
+	ro.source_path = cfg.source_path;
+	ro.trim_path = cfg.trim_path;
+	ro.title = "";
+	struct strbuf title = STRBUF_INIT;
+	if (p->nmapping && p->mapping[0].file[0]) {
+		char *copy = cprof_xstrdup(p->mapping[0].file);
+		strbuf_addstr(&title, basename(copy));
+		free(copy);
+		ro.title = title.buf;
+	}
+	cprof_report_init(&rpt, p, &ro);
+
+	struct strbuf out = STRBUF_INIT;
+	if (!cfg.relative_percentages && cprof_profile_filter(p, &cfg.filter, &notes, &err)) {
+		print_notes(&notes);
+		rc = fatal(NULL, &err);
+		goto done;
+	}
+	print_notes(&notes);
+	enum cprof_granularity gran = CPROF_GRAN_FUNCTIONS;
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(granularity_names); i++)
+		if (!strcmp(cfg.granularity, granularity_names[i]))
+			gran = (enum cprof_granularity)i;
+	if (cprof_profile_aggregate(p, gran, cfg.noinlines, &err)) {
+		rc = fatal(NULL, &err);
+		goto done;
+	}
+
+	int r = 0;
+	switch (format) {
+	case CPROF_FMT_TEXT:
+	case CPROF_FMT_TOP:
+		r = cprof_render_text(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_TRACES:
+		r = cprof_render_traces(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_RAW:
+		cprof_profile_dump(p, &out);
+		break;
+	case CPROF_FMT_COMMENTS:
+		r = cprof_render_comments(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_PROTO:
+		if (rpt.opt.ratio != 1)
+			cprof_profile_scale(p, rpt.opt.ratio);
+		r = cprof_pprof_encode(p, &out, &err);
+		break;
+	default:
+		cprof_error_set(&err, CPROF_E_UNSUPPORTED, "output format not supported");
+		r = -1;
+		break;
+	}
+	if (r) {
+		rc = fatal(NULL, &err);
+		goto done;
+	}
+
+	const char *output = cfg.output;
+	char autoname[64];
+	if ((!output || !*output) && format == CPROF_FMT_PROTO && isatty(STDOUT_FILENO)) {
+		/* pprof's awayFromTTY: binary output never goes to a terminal */
+		for (int i = 1; i < 10000; i++) {
+			snprintf(autoname, sizeof(autoname), "profile%03d.pb.gz", i);
+			if (access(autoname, F_OK) != 0)
+				break;
+		}
+		output = autoname;
+	}
+	if (output && *output) {
+		fprintf(stderr, "Generating report in %s\n", output);
+		if (write_output(output, out.buf, out.len, &err))
+			rc = fatal(NULL, &err);
+	} else if (strbuf_write(&out, stdout) || fflush(stdout)) {
+		cprof_error_set(&err, CPROF_E_IO, "cannot write standard output: %s", strerror(errno));
+		rc = fatal(NULL, &err);
+	}
+
+done:
+	print_notes(&notes);
+	strbuf_release(&out);
+	strbuf_release(&notes);
+	strbuf_release(&stype);
+	strbuf_release(&sunit);
+	strbuf_release(&title);
+	for (size_t i = 0; i < nfilters; i++)
+		strbuf_release(&filterbuf[i]);
+	cprof_profile_free(p);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2) {
+		const char *cmd = argv[1];
+		if (!strcmp(cmd, "version"))
+			return cmd_version();
+		if (!strcmp(cmd, "help")) {
+			cprof_usage(stdout);
+			return 0;
+		}
+	}
+	if (argc < 2) {
+		cprof_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return report_mode(argc - 1, argv + 1);
+}

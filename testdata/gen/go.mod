@@ -1,0 +1,3 @@
+module cprofgen
+
+go 1.19

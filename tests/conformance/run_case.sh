@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# run_case.sh GOLDEN - run one row of ../shared/conformance/pprof/CASES.tsv
+# through cprof and compare stdout with the golden byte for byte.
+#
+# Environment: CPROF (the binary), SHARED (../shared). Exit 77 (skipped)
+# when the corpus is absent, when the row needs something the reference
+# Go 1.19 pprof cannot reproduce (status other than verified/upstream-test,
+# except -all_frames which cprof implements as pprof HEAD does), or when
+# the row's output format is one cprof does not offer yet.
+set -u
+golden=$1
+root=${SHARED:-$(dirname "$0")/../../../shared}/conformance/pprof
+cprof=${CPROF:?CPROF must name the cprof binary}
+[ -f "$root/CASES.tsv" ] || { echo "conformance corpus absent"; exit 77; }
+export LC_ALL=C TZ=UTC
+
+row=$(awk -F'\t' -v g="$golden" '$1 == g { print; exit }' "$root/CASES.tsv")
+[ -n "$row" ] || { echo "no such case: $golden"; exit 2; }
+IFS=$'\t' read -r _ input cwd args status prestep <<<"$row"
+
+case "$status" in
+verified|upstream-test) ;;
+*all_frames*) ;;
+*) echo "skipped: $status"; exit 77 ;;
+esac
+
+help=$("$cprof" --help 2>&1)
+if [[ $args == "(parse only"* ]]; then
+	if ! "$cprof" dump --help >/dev/null 2>&1; then
+		echo "skipped: cprof dump not available"; exit 77
+	fi
+	cmd=("$cprof" dump "$root/$input")
+	workdir=$root
+else
+	read -r -a argv <<<"$args"
+	for a in "${argv[@]}"; do
+		flag=${a#-}; flag=${flag%%=*}
+		if ! grep -qE -- "^ +-$flag(=| |$)" <<<"$help"; then
+			echo "skipped: cprof has no -$flag yet"; exit 77
+		fi
+	done
+	workdir=$root/$cwd
+	if [ -n "$prestep" ]; then
+		tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+		step1=${prestep#step1: }; step1=${step1%%;*}
+		read -r -a pre <<<"${step1% > top.pb.gz}"
+		last=${pre[${#pre[@]}-1]}; unset 'pre[${#pre[@]}-1]'
+		for a in "${pre[@]}"; do
+			flag=${a#-}; flag=${flag%%=*}
+			grep -qE -- "^ +-$flag(=| |$)" <<<"$help" || { echo "skipped: cprof has no -$flag yet"; exit 77; }
+		done
+		(cd "$root" && "$cprof" "${pre[@]}" "$last" >"$tmp/top.pb.gz") || { echo "prestep failed"; exit 1; }
+		input=$tmp/top.pb.gz
+	else
+		input=$root/$input
+	fi
+	cmd=("$cprof" "${argv[@]}" "$input")
+fi
+
+out=$(mktemp); trap 'rm -f "$out"; [ -n "${tmp:-}" ] && rm -rf "$tmp"' EXIT
+(cd "$workdir" && "${cmd[@]}") >"$out" 2>"$out.err"
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo "cprof exited $rc:"; cat "$out.err"; rm -f "$out.err"; exit 1
+fi
+rm -f "$out.err"
+if cmp -s "$out" "$root/$golden"; then
+	echo "ok $golden"
+	exit 0
+fi
+echo "FAIL $golden"
+diff -u "$root/$golden" "$out" | head -60
+exit 1

@@ -1,0 +1,26 @@
+#!/bin/sh
+# run.sh - the whole test suite, as CI runs it: install what is missing,
+# build with warnings as errors, run every ctest; then build again with
+# AddressSanitizer + UndefinedBehaviorSanitizer and run the suite again.
+# Set CPROF_SKIP_SANITIZE=1 to run only the first pass.
+set -eu
+cd "$(dirname "$0")/.."
+sh tests/deps.sh --test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+export LC_ALL=C TZ=UTC
+
+echo "== build (warnings are errors)"
+cmake -S . -B build -DCPROF_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+echo "== test"
+(cd build && ctest -j"$jobs" --output-on-failure)
+
+if [ "${CPROF_SKIP_SANITIZE:-0}" != 1 ]; then
+	echo "== build (ASan + UBSan)"
+	cmake -S . -B build-asan -DCPROF_WERROR=ON -DCPROF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build build-asan -j"$jobs"
+	echo "== test under sanitizers"
+	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest -j"$jobs" --output-on-failure)
+fi

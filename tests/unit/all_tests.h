@@ -1,0 +1,12 @@
+/* all_tests.h - every unit-test list, for the runner in main.c. */
+#ifndef CPROF_ALL_TESTS_H
+#define CPROF_ALL_TESTS_H
+
+#include "tests_core.h"
+#include "tests_formats.h"
+#include "tests_graph.h"
+#include "tests_transform.h"
+
+#define ALL_TESTS(X) TESTS_CORE(X) TESTS_FORMATS(X) TESTS_GRAPH(X) TESTS_TRANSFORM(X)
+
+#endif

@@ -1,0 +1,3 @@
+/* Unit tests of src/core and the option parser (test_core.c). */
+#define TESTS_CORE(X) X(arena_alignment) X(arena_large) X(strtab_identity) X(strtab_grow) \
+	X(strbuf_basics) X(options_go_syntax) X(options_conflicts) X(options_aliases)
