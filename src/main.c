@@ -90,7 +90,7 @@ static size_t split_sources(char *s, const char **out, size_t max)
  * and build id overrides to mapping[0], then combine.
  */
 static int load_profiles(const char **paths, size_t n, const char *exec, const char *buildid,
-			 struct cprof_profile **out, const char **bad)
+			 const char *what, struct cprof_profile **out)
 {
 	struct cprof_error err = {0};
 	struct cprof_profile **ps = cprof_xcalloc(n, sizeof(*ps));
@@ -102,7 +102,6 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 			for (size_t j = 0; j <= i; j++)
 				cprof_profile_free(ps[j]);
 			free(ps);
-			*bad = paths[i];
 			return rc;
 		}
 		struct cprof_profile *p = ps[i];
@@ -119,7 +118,8 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 	}
 	if (cprof_profiles_combine(ps, n, out, &err)) {
 		free(ps);
-		return fatal(n == 1 ? paths[0] : NULL, &err);
+		cprof_error_prefix(&err, "problem fetching %s profiles", what);
+		return fatal(NULL, &err);
 	}
 	free(ps);
 	return 0;
@@ -240,14 +240,13 @@ static int report_mode(int argc, char **argv)
 
 	/* fetch */
 	struct cprof_profile *p = NULL, *base = NULL;
-	const char *bad = NULL;
-	if ((rc = load_profiles(sources, nsources, exec, buildid, &p, &bad)))
+	if ((rc = load_profiles(sources, nsources, exec, buildid, "source", &p)))
 		return rc;
 	const char *base_src[1];
 	bool diff = cfg.diff_base && cfg.diff_base[0];
 	size_t nbase = split_sources((char *)(diff ? cfg.diff_base : cfg.base), base_src, 1);
 	if (nbase) {
-		if ((rc = load_profiles(base_src, nbase, exec, buildid, &base, &bad))) {
+		if ((rc = load_profiles(base_src, nbase, exec, buildid, "base", &base))) {
 			cprof_profile_free(p);
 			return rc;
 		}
@@ -257,10 +256,9 @@ static int report_mode(int argc, char **argv)
 		p = merged;
 	}
 
-	if (!cfg.all_frames && cprof_profile_remove_uninteresting(p, &err)) {
-		cprof_profile_free(p);
-		return fatal(NULL, &err);
-	}
+	/* as pprof, a drop_frames/keep_frames expression that does not compile disables pruning */
+	if (!cfg.all_frames)
+		(void)cprof_profile_remove_uninteresting(p, &err);
 	if (cfg.add_comment && cfg.add_comment[0])
 		cprof_profile_add_comment(p, cfg.add_comment);
 	if (cprof_profile_check_valid(p, &err)) {
@@ -270,7 +268,7 @@ static int report_mode(int argc, char **argv)
 
 	/* generateRawReport */
 	apply_overrides(&cfg, format);
-	if (cprof_profile_add_tag_frames(p, cfg.tagroot, cfg.tagleaf, cfg.unit, &err)) {
+	if (cprof_profile_add_tag_frames(p, cfg.tagroot, cfg.tagleaf, cfg.unit, &notes, &err)) {
 		cprof_profile_free(p);
 		return fatal(NULL, &err);
 	}

@@ -21,10 +21,11 @@
 /* ---- merging (src/merge.c) ------------------------------------------------ */
 
 /*
- * pprof's combineProfiles: keep the sample types common to all profiles
- * (CompatibilizeSampleTypes), rescale to common units (ScaleProfiles), then
- * Merge. With n == 1 the profile is returned unchanged (ownership moves to
- * *out). The inputs are consumed (freed) in every case.
+ * pprof's combineProfiles (Go 1.19): rescale to common units
+ * (ScaleProfiles), then Merge, in chunks of 64 as pprof fetches. A single
+ * profile is merged too, as pprof does: zero samples dropped, equal samples
+ * summed, unused objects removed, ids renumbered. The inputs are consumed
+ * (freed) in every case.
  * Errors: "profiles have empty common sample type list",
  * "incompatible sample types ...", ...
  */
@@ -76,9 +77,10 @@ int cprof_profile_filter(struct cprof_profile *p, const struct cprof_filter_opts
 /*
  * -tagroot / -tagleaf: comma-separated label keys become pseudo frames.
  * out_unit is the report's output unit for numeric labels ("minimum"...).
+ * Adds pprof's "TagRoot expression matched no samples" notes.
  */
 int cprof_profile_add_tag_frames(struct cprof_profile *p, const char *tagroot, const char *tagleaf,
-				 const char *out_unit, struct cprof_error *err);
+				 const char *out_unit, struct strbuf *notes, struct cprof_error *err);
 
 /* ---- numeric label units (src/labelunits.c) ------------------------------ */
 

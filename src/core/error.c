@@ -41,11 +41,25 @@ const char *cprof_error_msg(const struct cprof_error *err)
 void cprof_error_prefix(struct cprof_error *err, const char *fmt, ...)
 {
 	char prefix[512], old[sizeof(err->msg)];
+	size_t np, no;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	snprintf(old, sizeof(old), "%s", cprof_error_msg(err));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	no = strlen(cprof_error_msg(err));
+	if (no >= sizeof(old))
+		no = sizeof(old) - 1;
+	memcpy(old, cprof_error_msg(err), no);
+	old[no] = '\0';
+	/* "<prefix>: <old>", cut to fit: the message is for a human, not a parser */
+	np = strlen(prefix);
+	if (np > sizeof(err->msg) - 3)
+		np = sizeof(err->msg) - 3;
+	memcpy(err->msg, prefix, np);
+	memcpy(err->msg + np, ": ", 2);
+	if (no > sizeof(err->msg) - np - 3)
+		no = sizeof(err->msg) - np - 3;
+	memcpy(err->msg + np + 2, old, no);
+	err->msg[np + 2 + no] = '\0';
 }
