@@ -1,0 +1,89 @@
+/*
+ * registry.c - which parser reads a profile (pprof's profile.ParseData).
+ *
+ *   bytes ──► gunzip if 1f 8b ──► empty? "empty input file"
+ *         ──► profile.proto ──► (not a profile) legacy parsers, in order
+ *         ──► CheckValid
+ *
+ * A parser says "not mine" by failing with CPROF_E_FORMAT; the next one
+ * then tries. Any other failure is final (a recognised but broken file,
+ * "concatenated profiles detected", a limit). Parsers set complete
+ * messages ("parsing profile: ..." or "malformed profile: ...").
+ *
+ * pprof also runs perf.data files ("PERFILE2") through the external
+ * perf_to_profile converter; cprof does not.
+ */
+#include <string.h>
+
+#include "cprof/formats.h"
+
+typedef int (*parse_fn)(const unsigned char *data, size_t len, struct cprof_profile **out,
+			struct cprof_error *err);
+
+struct parser {
+	const char *name;
+	parse_fn parse;
+	bool checks_valid; /* the parser already ran the validity check */
+};
+
+/*
+ * pprof's order. The legacy parsers (gperftools/Go binary CPU incl. Java
+ * CPU, heap/growth/fragmentation, Go count, threadz, contention/mutex,
+ * Java heapz/contentionz) slot in after profile.proto, in that order.
+ */
+static const struct parser parsers[] = {
+	{"profile.proto", cprof_pprof_decode, true},
+};
+
+int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_profile **out,
+			struct cprof_error *err)
+{
+	struct cprof_error local;
+
+	if (!err)
+		err = &local;
+	*out = NULL;
+	if (len == 0)
+		return cprof_error_set(err, CPROF_E_EMPTY, "parsing profile: empty input file");
+
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(parsers); i++) {
+		struct cprof_profile *p = NULL;
+		if (parsers[i].parse(data, len, &p, err) < 0) {
+			if (err->code == CPROF_E_FORMAT)
+				continue;
+			return -1;
+		}
+		if (!parsers[i].checks_valid && cprof_profile_check_valid(p, err) < 0) {
+			cprof_profile_free(p);
+			return -1;
+		}
+		*out = p;
+		return 0;
+	}
+	return cprof_error_set(err, CPROF_E_FORMAT, "parsing profile: unrecognized profile format");
+}
+
+int cprof_read_profile(const char *path, struct cprof_profile **out, struct cprof_error *err)
+{
+	struct strbuf raw = STRBUF_INIT, inflated = STRBUF_INIT;
+	int ret = -1, gz;
+
+	*out = NULL;
+	if (cprof_read_file(path, &raw, err) < 0)
+		goto out;
+	gz = cprof_gunzip((const unsigned char *)raw.buf, raw.len, &inflated, err);
+	if (gz < 0)
+		goto out;
+	if (gz > 0) {
+		strbuf_release(&raw);
+		ret = cprof_parse_profile((const unsigned char *)inflated.buf, inflated.len, out, err);
+	} else {
+		ret = cprof_parse_profile((const unsigned char *)raw.buf, raw.len, out, err);
+	}
+	if (ret == 0)
+		(*out)->source = cprof_profile_str(*out, path);
+out:
+	strbuf_release(&raw);
+	strbuf_release(&inflated);
+	return ret;
+}
