@@ -17,11 +17,12 @@
 #include "cprof/formats.h"
 #include "cprof/report.h"
 #include "cprof/transform.h"
+#include "commands.h"
 #include "options.h"
 #include "version.h"
 
-#define EXIT_FATAL 2
-#define EXIT_USAGE 64
+#define EXIT_FATAL CPROF_EXIT_FATAL
+#define EXIT_USAGE CPROF_EXIT_USAGE
 
 static void print_notes(struct strbuf *notes)
 {
@@ -48,11 +49,26 @@ static int usage_error(const struct cprof_error *err)
 	return EXIT_USAGE;
 }
 
-static int cmd_version(void)
+int cmd_version(int argc, char **argv)
 {
+	(void)argc, (void)argv;
 	cprof_version_print(stdout);
 	return 0;
 }
+
+int cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	cprof_usage(stdout);
+	return 0;
+}
+
+/* The subcommands, in the order --help lists them. */
+const struct cprof_command cprof_commands[] = {
+	{"version", cmd_version, "print the version and the linked library versions"},
+	{"help", cmd_help, "print this help"},
+};
+const unsigned cprof_ncommands = CPROF_ARRAY_SIZE(cprof_commands);
 
 /* pprof's isBuildID: a non-empty string of hex digits. */
 static bool is_build_id(const char *s)
@@ -209,7 +225,7 @@ static int report_mode(int argc, char **argv)
 		return 0;
 	}
 	if (cfg.version)
-		return cmd_version();
+		return cmd_version(0, NULL);
 	if (cprof_config_finish(&cfg, &format, &format_arg, &notes, &err))
 		return usage_error(&err);
 	print_notes(&notes);
@@ -428,13 +444,9 @@ done:
 int main(int argc, char **argv)
 {
 	if (argc >= 2) {
-		const char *cmd = argv[1];
-		if (!strcmp(cmd, "version"))
-			return cmd_version();
-		if (!strcmp(cmd, "help")) {
-			cprof_usage(stdout);
-			return 0;
-		}
+		for (unsigned i = 0; i < cprof_ncommands; i++)
+			if (!strcmp(argv[1], cprof_commands[i].name))
+				return cprof_commands[i].run(argc - 1, argv + 1);
 	}
 	if (argc < 2) {
 		cprof_usage(stderr);

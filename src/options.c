@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "options.h"
 
 #define F(field) offsetof(struct cprof_config, field)
@@ -367,13 +368,16 @@ int cprof_config_finish(struct cprof_config *c, enum cprof_format *format, const
 void cprof_usage(FILE *f)
 {
 	fputs("usage: cprof [options] [binary] <profile> ...\n"
-	      "       cprof version\n"
+	      "       cprof <command> [options] [args]\n"
 	      "\n"
 	      "Reads pprof profiles (profile.proto, gzipped or not) and prints the report\n"
 	      "chosen by one output format flag (default -top). Flags take one or two\n"
 	      "dashes and a value as -flag=value or -flag value; they must come before the\n"
 	      "profiles. An executable given before the profiles names the main binary.\n",
 	      f);
+	fputs("\n  Commands:\n", f);
+	for (unsigned i = 0; i < cprof_ncommands; i++)
+		fprintf(f, "    %-24s %s\n", cprof_commands[i].name, cprof_commands[i].summary);
 	const char *section = NULL;
 	for (size_t i = 0; i < cprof_nopts; i++) {
 		const struct cprof_opt *o = &cprof_opts[i];
