@@ -19,7 +19,6 @@
 #include "cprof/transform.h"
 #include "commands.h"
 #include "options.h"
-#include "version.h"
 
 #define EXIT_FATAL CPROF_EXIT_FATAL
 #define EXIT_USAGE CPROF_EXIT_USAGE
@@ -49,26 +48,6 @@ static int usage_error(const struct cprof_error *err)
 	return EXIT_USAGE;
 }
 
-int cmd_version(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	cprof_version_print(stdout);
-	return 0;
-}
-
-int cmd_help(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	cprof_usage(stdout);
-	return 0;
-}
-
-/* The subcommands, in the order --help lists them. */
-const struct cprof_command cprof_commands[] = {
-	{"version", cmd_version, "print the version and the linked library versions"},
-	{"help", cmd_help, "print this help"},
-};
-const unsigned cprof_ncommands = CPROF_ARRAY_SIZE(cprof_commands);
 
 /* pprof's isBuildID: a non-empty string of hex digits. */
 static bool is_build_id(const char *s)
@@ -215,6 +194,14 @@ static int report_mode(int argc, char **argv)
 	enum cprof_format format;
 	const char *format_arg;
 	int rc = 0;
+	/* everything owned, released at done: */
+	struct cprof_profile *p = NULL, *base = NULL;
+	struct cprof_label_unit *label_units = NULL;
+	size_t nlabel_units = 0;
+	const char *filters[9];
+	size_t nfilters = 0;
+	struct strbuf filterbuf[9];
+	struct strbuf stype = STRBUF_INIT, title = STRBUF_INIT, out = STRBUF_INIT;
 
 	cprof_config_init(&cfg);
 	int first = cprof_config_parse(&cfg, argc, argv, &err);
@@ -226,8 +213,10 @@ static int report_mode(int argc, char **argv)
 	}
 	if (cfg.version)
 		return cmd_version(0, NULL);
-	if (cprof_config_finish(&cfg, &format, &format_arg, &notes, &err))
+	if (cprof_config_finish(&cfg, &format, &format_arg, &notes, &err)) {
+		strbuf_release(&notes);
 		return usage_error(&err);
+	}
 	print_notes(&notes);
 	if (format == CPROF_FMT_NONE)
 		format = CPROF_FMT_TOP; /* pprof would start its interactive shell */
@@ -236,6 +225,7 @@ static int report_mode(int argc, char **argv)
 	size_t nsources = (size_t)(argc - first);
 	if (nsources == 0) {
 		cprof_error_set(&err, CPROF_E_USAGE, "no profile source specified");
+		strbuf_release(&notes);
 		return usage_error(&err);
 	}
 	const char *exec = NULL;
@@ -251,25 +241,27 @@ static int report_mode(int argc, char **argv)
 	}
 	if (cfg.divide_by == 0) {
 		cprof_error_set(&err, CPROF_E_USAGE, "zero divisor specified");
+		strbuf_release(&notes);
 		return usage_error(&err);
 	}
 
 	/* fetch */
-	struct cprof_profile *p = NULL, *base = NULL;
 	if ((rc = load_profiles(sources, nsources, exec, buildid, "source", &p)))
-		return rc;
+		goto done;
 	const char *base_src[1];
 	bool diff = cfg.diff_base && cfg.diff_base[0];
 	size_t nbase = split_sources((char *)(diff ? cfg.diff_base : cfg.base), base_src, 1);
 	if (nbase) {
-		if ((rc = load_profiles(base_src, nbase, exec, buildid, "base", &base))) {
-			cprof_profile_free(p);
-			return rc;
-		}
+		if ((rc = load_profiles(base_src, nbase, exec, buildid, "base", &base)))
+			goto done;
 		struct cprof_profile *merged = NULL;
-		if (cprof_profile_apply_base(p, base, diff, cfg.normalize, &merged, &err))
-			return fatal(NULL, &err);
-		p = merged;
+		int r = cprof_profile_apply_base(p, base, diff, cfg.normalize, &merged, &err);
+		p = merged; /* both inputs are consumed */
+		base = NULL;
+		if (r) {
+			rc = fatal(NULL, &err);
+			goto done;
+		}
 	}
 
 	/* as pprof, a drop_frames/keep_frames expression that does not compile disables pruning */
@@ -278,20 +270,22 @@ static int report_mode(int argc, char **argv)
 	if (cfg.add_comment && cfg.add_comment[0])
 		cprof_profile_add_comment(p, cfg.add_comment);
 	if (cprof_profile_check_valid(p, &err)) {
-		cprof_profile_free(p);
-		return fatal(NULL, &err);
+		rc = fatal(NULL, &err);
+		goto done;
 	}
 
-	/* generateRawReport */
+	/* generateRawReport: label units are taken before tag frames and filters change the samples */
+	nlabel_units = cprof_profile_num_label_units(p, &label_units, &notes);
+	print_notes(&notes);
 	apply_overrides(&cfg, format);
 	if (cprof_profile_add_tag_frames(p, cfg.tagroot, cfg.tagleaf, cfg.unit, &notes, &err)) {
-		cprof_profile_free(p);
-		return fatal(NULL, &err);
+		rc = fatal(NULL, &err);
+		goto done;
 	}
 	if (cfg.relative_percentages && cprof_profile_filter(p, &cfg.filter, &notes, &err)) {
 		print_notes(&notes);
-		cprof_profile_free(p);
-		return fatal(NULL, &err);
+		rc = fatal(NULL, &err);
+		goto done;
 	}
 	print_notes(&notes);
 
@@ -300,16 +294,13 @@ static int report_mode(int argc, char **argv)
 	int sindex = 0;
 	if (p->nsample_type == 0) {
 		cprof_error_set(&err, CPROF_E_CORRUPT, "profile has no samples");
-		cprof_profile_free(p);
-		return fatal(NULL, &err);
+		rc = fatal(NULL, &err);
+		goto done;
 	}
 	if (cprof_sample_index(p, cfg.sample_index, &sindex, &err)) {
-		cprof_profile_free(p);
-		return fatal(NULL, &err);
+		rc = fatal(NULL, &err);
+		goto done;
 	}
-	const char *filters[9];
-	size_t nfilters = 0;
-	struct strbuf filterbuf[9];
 	const struct {
 		const char *name, *value;
 	} fl[] = {
@@ -327,12 +318,9 @@ static int report_mode(int argc, char **argv)
 		filters[nfilters] = filterbuf[nfilters].buf;
 		nfilters++;
 	}
-	struct strbuf stype = STRBUF_INIT, sunit = STRBUF_INIT;
 	if (cfg.mean)
 		strbuf_addstr(&stype, "mean_");
 	strbuf_addstr(&stype, p->sample_type[sindex].type);
-	for (const char *u = p->sample_type[sindex].unit; *u; u++)
-		strbuf_addch(&sunit, *u >= 'A' && *u <= 'Z' ? *u - 'A' + 'a' : *u);
 
 	ro.format = format;
 	ro.cum_sort = !strcmp(cfg.sort, "cum");
@@ -348,12 +336,13 @@ static int report_mode(int argc, char **argv)
 	ro.sample_index = sindex;
 	ro.mean = cfg.mean;
 	ro.sample_type = stype.buf;
-	ro.sample_unit = sunit.buf;
+	ro.sample_unit = p->sample_type[sindex].unit; /* as recorded: pprof does not lower-case it */
+	ro.num_label_units = label_units;
+	ro.nnum_label_units = nlabel_units;
 	ro.output_unit = cfg.unit;
 	ro.source_path = cfg.source_path;
 	ro.trim_path = cfg.trim_path;
 	ro.title = "";
-	struct strbuf title = STRBUF_INIT;
 	if (p->nmapping && p->mapping[0].file[0]) {
 		char *copy = cprof_xstrdup(p->mapping[0].file);
 		strbuf_addstr(&title, basename(copy));
@@ -362,7 +351,6 @@ static int report_mode(int argc, char **argv)
 	}
 	cprof_report_init(&rpt, p, &ro);
 
-	struct strbuf out = STRBUF_INIT;
 	if (!cfg.relative_percentages && cprof_profile_filter(p, &cfg.filter, &notes, &err)) {
 		print_notes(&notes);
 		rc = fatal(NULL, &err);
@@ -433,11 +421,12 @@ done:
 	strbuf_release(&out);
 	strbuf_release(&notes);
 	strbuf_release(&stype);
-	strbuf_release(&sunit);
+	free(label_units);
 	strbuf_release(&title);
 	for (size_t i = 0; i < nfilters; i++)
 		strbuf_release(&filterbuf[i]);
 	cprof_profile_free(p);
+	cprof_profile_free(base);
 	return rc;
 }
 

@@ -114,6 +114,19 @@ struct cprof_graph_opts {
 struct cprof_graph *cprof_graph_new(const struct cprof_profile *p, const struct cprof_graph_opts *o);
 void cprof_graph_free(struct cprof_graph *g);
 
+/*
+ * pprof's CreateNodes alone (no samples): the node of every (location,
+ * line) pair. Location l's nodes are (*loc_nodes)[(*loc_first)[l] ..
+ * (*loc_first)[l+1]), in the order of its lines (innermost first); a
+ * location without lines has one address-only node; NULL where o->kept
+ * excludes the info. Both arrays are malloc'd for the caller to free; the
+ * nodes live in the returned graph (whose node array is empty, as no
+ * sample was added).
+ */
+struct cprof_graph *cprof_graph_location_nodes(const struct cprof_profile *p,
+					       const struct cprof_graph_opts *o, uint32_t **loc_first,
+					       struct cprof_node ***loc_nodes);
+
 /* pprof's node flat/cum accessors: value / div when a divisor is present. */
 int64_t cprof_node_flat(const struct cprof_node *n);
 int64_t cprof_node_cum(const struct cprof_node *n);

@@ -35,6 +35,8 @@ enum cprof_format {
 	CPROF_FMT__COUNT
 };
 
+struct cprof_label_unit; /* transform.h */
+
 struct cprof_report_opts {
 	enum cprof_format format;
 	bool cum_sort;
@@ -53,12 +55,16 @@ struct cprof_report_opts {
 	int sample_index;        /* value column reported */
 	bool mean;               /* divide by column 0 */
 	const char *sample_type; /* name shown as "Type:" ("mean_" prefixed with -mean) */
-	const char *sample_unit; /* lower-cased unit of the column */
+	const char *sample_unit; /* unit of the column as recorded (Go 1.19 does not lower-case it) */
 	const char *output_unit; /* "minimum", "auto" or an explicit unit */
 
 	const struct cprof_regex *symbol; /* -list/-peek/-disasm regex, NULL if none */
 	const char *source_path;
 	const char *trim_path;
+
+	/* pprof's NumLabelUnits (cprof_profile_num_label_units), sorted by key; may be empty */
+	const struct cprof_label_unit *num_label_units;
+	size_t nnum_label_units;
 };
 
 struct cprof_report {

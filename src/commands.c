@@ -1,0 +1,31 @@
+/*
+ * commands.c - the table of subcommands (see commands.h). To add one, write
+ * src/cmd_<name>.c, declare its function in commands.h and add a line here.
+ */
+#include <stdio.h>
+
+#include "commands.h"
+#include "cprof/util.h"
+#include "options.h"
+#include "version.h"
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	cprof_version_print(stdout);
+	return 0;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	cprof_usage(stdout);
+	return 0;
+}
+
+/* The subcommands, in the order --help lists them. */
+const struct cprof_command cprof_commands[] = {
+	{"version", cmd_version, "print the version and the linked library versions"},
+	{"help", cmd_help, "print this help"},
+};
+const unsigned cprof_ncommands = CPROF_ARRAY_SIZE(cprof_commands);

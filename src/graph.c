@@ -1,0 +1,1558 @@
+/*
+ * graph.c - pprof's internal/graph: samples folded into nodes and edges,
+ * then trimmed and ordered for the reports.
+ *
+ * How a graph is built (graph mode, Go 1.19's graph.newGraph):
+ *
+ *   1. every (location, line) gets a NodeInfo; equal infos are interned
+ *      once ("ginfo"), so a location knows its nodes before any sample is
+ *      read; a location without lines gets one address-only info;
+ *   2. every sample walks its stack root first (last location first, and
+ *      within a location the outermost inline caller first); each distinct
+ *      node gets cum once per sample and each distinct caller→callee pair
+ *      gets edge weight once per sample (stamps, no per-sample sets); the
+ *      last node gets flat unless the stack ended on a node that was not
+ *      kept;
+ *   3. nodes with zero flat and cum (and negative ones with drop_negative)
+ *      are left out of the node array.
+ *
+ * Call-tree mode keys a node by (parent node, info) instead, so each
+ * calling context has its own node and nothing is deduplicated.
+ *
+ * NodeInfo strings are compared by content (hashes are computed once per
+ * function and mapping), because cleaned file names are not interned in
+ * the profile and node sets must outlive the graph they came from.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cprof/graph.h"
+
+/* ---- hashing ---------------------------------------------------------------- */
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
+}
+
+/* String hashes of an info's string fields, precomputed where possible. */
+struct info_strhash {
+	uint64_t name, orig, file, obj;
+};
+
+static uint64_t info_hash(const struct cprof_node_info *i, const struct info_strhash *sh)
+{
+	uint64_t h = mix(sh->name, sh->orig);
+	h = mix(h, i->address);
+	h = mix(h, sh->file);
+	h = mix(h, (uint64_t)i->start_line);
+	h = mix(h, (uint64_t)i->lineno);
+	return mix(h, sh->obj);
+}
+
+static uint64_t info_hash_slow(const struct cprof_node_info *i)
+{
+	struct info_strhash sh = {str_hash(i->name), str_hash(i->orig_name), str_hash(i->file),
+				  str_hash(i->objfile)};
+	return info_hash(i, &sh);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || !strcmp(a, b);
+}
+
+static bool info_eq(const struct cprof_node_info *a, const struct cprof_node_info *b)
+{
+	return a->address == b->address && a->lineno == b->lineno && a->start_line == b->start_line &&
+	       str_eq(a->name, b->name) && str_eq(a->file, b->file) &&
+	       str_eq(a->orig_name, b->orig_name) && str_eq(a->objfile, b->objfile);
+}
+
+/* ---- arena-backed growable pointer arrays -------------------------------------- */
+
+static void *arena_grow(struct cprof_arena *a, void *arr, size_t n, size_t *alloc, size_t elem)
+{
+	if (n < *alloc)
+		return arr;
+	size_t na = *alloc ? cprof_st_mult(*alloc, 2) : 4;
+	void *fresh = cprof_arena_alloc(a, cprof_st_mult(na, elem));
+	if (n)
+		memcpy(fresh, arr, n * elem);
+	*alloc = na;
+	return fresh;
+}
+
+static void edge_push(struct cprof_arena *a, struct cprof_edge ***arr, size_t *n, size_t *alloc,
+		      struct cprof_edge *e)
+{
+	*arr = arena_grow(a, *arr, *n, alloc, sizeof(**arr));
+	(*arr)[(*n)++] = e;
+}
+
+/* Remove e from arr keeping the order; returns true if it was there. */
+static bool edge_remove(struct cprof_edge **arr, size_t *n, const struct cprof_edge *e)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (arr[i] == e) {
+			memmove(arr + i, arr + i + 1, (*n - i - 1) * sizeof(*arr));
+			(*n)--;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- a map keyed by three pointers (tags, tree nodes) ------------------------- */
+
+struct pmap_ent {
+	const void *k1, *k2, *k3;
+	void *v;
+};
+
+struct pmap {
+	struct pmap_ent *e;
+	size_t size, count;
+};
+
+static size_t pmap_slot(const struct pmap *m, const void *k1, const void *k2, const void *k3)
+{
+	uint64_t h = mix(mix((uint64_t)(uintptr_t)k1, (uint64_t)(uintptr_t)k2), (uint64_t)(uintptr_t)k3);
+	size_t i = (size_t)h & (m->size - 1);
+	while (m->e[i].v && !(m->e[i].k1 == k1 && m->e[i].k2 == k2 && m->e[i].k3 == k3))
+		i = (i + 1) & (m->size - 1);
+	return i;
+}
+
+static void pmap_grow(struct pmap *m)
+{
+	struct pmap_ent *old = m->e;
+	size_t osize = m->size;
+	m->size = osize ? osize * 2 : 1024;
+	m->e = cprof_xcalloc(m->size, sizeof(*m->e));
+	for (size_t i = 0; i < osize; i++)
+		if (old[i].v)
+			m->e[pmap_slot(m, old[i].k1, old[i].k2, old[i].k3)] = old[i];
+	free(old);
+}
+
+/* The value slot for the key (NULL value when new; the caller fills it). */
+static void **pmap_get(struct pmap *m, const void *k1, const void *k2, const void *k3)
+{
+	if ((m->count + 1) * 2 > m->size)
+		pmap_grow(m);
+	size_t i = pmap_slot(m, k1, k2, k3);
+	if (!m->e[i].v) {
+		m->e[i].k1 = k1;
+		m->e[i].k2 = k2;
+		m->e[i].k3 = k3;
+		m->count++;
+	}
+	return &m->e[i].v;
+}
+
+static void pmap_release(struct pmap *m)
+{
+	free(m->e);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Distinct addresses used as the third key of the pmap. */
+static const char mark_label_tag, mark_tag_group, mark_tree;
+
+/*
+ * Edges are the hottest lookup (once per frame of every sample): a compact
+ * table keyed by (src id << 32 | dst id); ids start at 1, so 0 is empty.
+ */
+struct gedge;
+
+struct emap_ent {
+	uint64_t key;
+	struct gedge *v;
+};
+
+struct emap {
+	struct emap_ent *e;
+	size_t size, count;
+	int shift; /* 64 - log2(size) */
+};
+
+static size_t emap_slot(const struct emap *m, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> m->shift);
+	while (m->e[i].key && m->e[i].key != key)
+		i = (i + 1) & (m->size - 1);
+	return i;
+}
+
+static struct gedge **emap_get(struct emap *m, uint64_t key)
+{
+	if ((m->count + 1) * 2 > m->size) {
+		struct emap_ent *old = m->e;
+		size_t osize = m->size;
+		m->size = osize ? osize * 2 : 1024;
+		m->shift = 64;
+		for (size_t s = m->size; s > 1; s >>= 1)
+			m->shift--;
+		m->e = cprof_xcalloc(m->size, sizeof(*m->e));
+		for (size_t i = 0; i < osize; i++)
+			if (old[i].key)
+				m->e[emap_slot(m, old[i].key)] = old[i];
+		free(old);
+	}
+	size_t i = emap_slot(m, key);
+	if (!m->e[i].key) {
+		m->e[i].key = key;
+		m->count++;
+	}
+	return &m->e[i].v;
+}
+
+/* ---- build-time state ------------------------------------------------------------ */
+
+struct gnode;
+
+/* An interned NodeInfo. */
+struct ginfo {
+	struct cprof_node_info info;
+	uint64_t hash;
+	struct ginfo *func;  /* same info with address and lineno cleared */
+	struct gnode *node;  /* graph mode: its node */
+	bool kept;
+};
+
+struct gnode {
+	struct cprof_node n; /* first: a cprof_node * is a gnode * */
+	struct ginfo *gi;
+	uint32_t stamp;
+};
+
+struct gedge {
+	struct cprof_edge e; /* first */
+	uint32_t stamp;
+	bool dead; /* being removed by cprof_graph_trim_low_frequency_edges */
+};
+
+/* g->priv: state kept after construction. */
+struct gpriv {
+	uint32_t stamp; /* for graph walks; every node's stamp is below it */
+};
+
+/* Per-function cache: cleaned file and string hashes. */
+struct fcache {
+	const char *file;
+	uint64_t hname, hsys, hfile;
+	bool done;
+};
+
+struct numtag {
+	const char *name, *unit;
+	int64_t value;
+};
+
+struct builder {
+	const struct cprof_profile *p;
+	const struct cprof_graph_opts *o;
+	struct cprof_graph *g;
+
+	struct fcache *fc;
+	uint64_t *map_hash;  /* per mapping: hash of its file */
+
+	struct ginfo **itab; /* open addressing on ginfo hash */
+	size_t isize, icount;
+
+	uint32_t *loc_first;  /* loc_first[l]..loc_first[l+1] index loc_gi */
+	struct ginfo **loc_gi;
+	struct gnode **loc_node; /* graph mode */
+
+	struct gnode **all;   /* every node created, in creation order */
+	size_t nall, aall;
+
+	struct emap edges;
+	struct pmap tags, tree;
+	uint32_t stamp;
+
+	/* tags */
+	struct cprof_strtab strs;
+	struct strbuf scratch;
+	size_t *lab_off;
+	size_t nlab, alab;
+	struct numtag *num;
+	size_t nnum, anum;
+	const char *labels; /* this sample's label tag, "" if none */
+};
+
+static const char empty_str[] = "";
+
+/* ---- filepath.Clean -------------------------------------------------------------- */
+
+void cprof_clean_path(const char *path, struct strbuf *out)
+{
+	size_t n = strlen(path);
+	if (n == 0) {
+		strbuf_addch(out, '.');
+		return;
+	}
+	size_t base = out->len;
+	bool rooted = path[0] == '/';
+	size_t r = 0, dotdot = 0; /* dotdot: out length up to which ".." cannot back */
+	if (rooted) {
+		strbuf_addch(out, '/');
+		r = 1;
+		dotdot = 1;
+	}
+	while (r < n) {
+		if (path[r] == '/') {
+			r++;
+		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
+			r++;
+		} else if (path[r] == '.' && path[r + 1] == '.' && (r + 2 == n || path[r + 2] == '/')) {
+			r += 2;
+			size_t w = out->len - base;
+			if (w > dotdot) {
+				w--;
+				while (w > dotdot && out->buf[base + w] != '/')
+					w--;
+				strbuf_setlen(out, base + w);
+			} else if (!rooted) {
+				if (w > 0)
+					strbuf_addch(out, '/');
+				strbuf_addstr(out, "..");
+				dotdot = out->len - base;
+			}
+		} else {
+			size_t w = out->len - base;
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				strbuf_addch(out, '/');
+			while (r < n && path[r] != '/')
+				strbuf_addch(out, path[r++]);
+		}
+	}
+	if (out->len == base)
+		strbuf_addch(out, '.');
+}
+
+/* ---- node infos ------------------------------------------------------------------- */
+
+static struct fcache *func_cache(struct builder *b, uint32_t fi)
+{
+	struct fcache *c = &b->fc[fi];
+	if (c->done)
+		return c;
+	const struct cprof_function *f = &b->p->function[fi];
+	c->file = empty_str;
+	if (f->filename[0]) {
+		struct strbuf sb = STRBUF_INIT;
+		cprof_clean_path(f->filename, &sb);
+		c->file = strcmp(sb.buf, f->filename)
+				  ? cprof_arena_strndup(&b->g->arena, sb.buf, sb.len)
+				  : f->filename;
+		strbuf_release(&sb);
+	}
+	c->hname = str_hash(f->name);
+	c->hsys = str_hash(f->system_name);
+	c->hfile = str_hash(c->file);
+	c->done = true;
+	return c;
+}
+
+static void itab_grow(struct builder *b)
+{
+	struct ginfo **old = b->itab;
+	size_t osize = b->isize;
+	b->isize = osize ? osize * 2 : 1024;
+	b->itab = cprof_xcalloc(b->isize, sizeof(*b->itab));
+	for (size_t i = 0; i < osize; i++) {
+		if (!old[i])
+			continue;
+		size_t j = (size_t)old[i]->hash & (b->isize - 1);
+		while (b->itab[j])
+			j = (j + 1) & (b->isize - 1);
+		b->itab[j] = old[i];
+	}
+	free(old);
+}
+
+static struct ginfo *intern_info(struct builder *b, const struct cprof_node_info *info, uint64_t h)
+{
+	if ((b->icount + 1) * 2 > b->isize)
+		itab_grow(b);
+	size_t j = (size_t)h & (b->isize - 1);
+	for (; b->itab[j]; j = (j + 1) & (b->isize - 1))
+		if (b->itab[j]->hash == h && info_eq(&b->itab[j]->info, info))
+			return b->itab[j];
+	struct ginfo *gi = cprof_arena_calloc(&b->g->arena, 1, sizeof(*gi));
+	gi->info = *info;
+	gi->hash = h;
+	gi->kept = !b->o->kept || cprof_node_set_has(b->o->kept, info);
+	b->itab[j] = gi;
+	b->icount++;
+	return gi;
+}
+
+/* The interned info of line li of location l (li == NULL: no line). */
+static struct ginfo *line_info(struct builder *b, const struct cprof_location *l,
+			       const struct cprof_line *li)
+{
+	struct cprof_node_info ni = {empty_str, empty_str, l->address, empty_str, 0, 0, 0, empty_str};
+	struct info_strhash sh;
+	const char *objfile = empty_str;
+	uint64_t hobj = str_hash(empty_str);
+	sh.name = sh.orig = sh.file = sh.obj = hobj;
+	if (l->mapping != CPROF_NONE && l->mapping < b->p->nmapping && b->p->mapping[l->mapping].file[0]) {
+		objfile = b->p->mapping[l->mapping].file;
+		hobj = b->map_hash[l->mapping];
+	}
+	if (!li || li->fn == CPROF_NONE || li->fn >= b->p->nfunction) {
+		ni.objfile = objfile;
+		sh.obj = hobj;
+	} else {
+		const struct cprof_function *f = &b->p->function[li->fn];
+		struct fcache *c = func_cache(b, li->fn);
+		ni.lineno = li->line;
+		ni.name = f->name;
+		sh.name = c->hname;
+		ni.file = c->file;
+		sh.file = c->hfile;
+		if (b->o->orig_fn_names) {
+			ni.orig_name = f->system_name;
+			sh.orig = c->hsys;
+		}
+		if (b->o->obj_names || (!ni.name[0] && !ni.orig_name[0])) {
+			ni.objfile = objfile;
+			sh.obj = hobj;
+			ni.start_line = f->start_line;
+		}
+	}
+	struct ginfo *gi = intern_info(b, &ni, info_hash(&ni, &sh));
+	if (!gi->func) {
+		if (ni.address == 0 && ni.lineno == 0) {
+			gi->func = gi;
+		} else {
+			ni.address = 0;
+			ni.lineno = 0;
+			gi->func = intern_info(b, &ni, info_hash(&ni, &sh));
+			gi->func->func = gi->func;
+		}
+	}
+	return gi;
+}
+
+static void map_locations(struct builder *b)
+{
+	const struct cprof_profile *p = b->p;
+	size_t total = 0;
+	for (size_t i = 0; i < p->nlocation; i++)
+		total += p->location[i].nline ? p->location[i].nline : 1;
+	b->loc_first = cprof_xmalloc(cprof_st_mult(p->nlocation + 1, sizeof(*b->loc_first)));
+	b->loc_gi = cprof_xmalloc(cprof_st_mult(total ? total : 1, sizeof(*b->loc_gi)));
+	size_t k = 0;
+	for (size_t i = 0; i < p->nlocation; i++) {
+		const struct cprof_location *l = &p->location[i];
+		b->loc_first[i] = (uint32_t)k;
+		if (!l->nline)
+			b->loc_gi[k++] = line_info(b, l, NULL);
+		for (uint32_t j = 0; j < l->nline; j++)
+			b->loc_gi[k++] = line_info(b, l, &l->line[j]);
+	}
+	b->loc_first[p->nlocation] = (uint32_t)k;
+}
+
+/* ---- nodes and edges -------------------------------------------------------------- */
+
+static struct gnode *new_node(struct builder *b, struct ginfo *gi)
+{
+	struct gnode *n = cprof_arena_calloc(&b->g->arena, 1, sizeof(*n));
+	n->n.info = gi->info;
+	n->gi = gi;
+	ALLOC_GROW(b->all, b->nall + 1, b->aall);
+	b->all[b->nall++] = n;
+	n->n.id = (uint32_t)b->nall;
+	return n;
+}
+
+/* Graph mode FindOrInsertNode (the caller checked kept). */
+static struct gnode *graph_node(struct builder *b, struct ginfo *gi)
+{
+	if (gi->node)
+		return gi->node;
+	struct gnode *n = gi->node = new_node(b, gi);
+	if (gi->func == gi) {
+		n->n.function = &n->n;
+	} else {
+		struct gnode *f = graph_node(b, gi->func);
+		n->n.function = &f->n;
+	}
+	return n;
+}
+
+/* Tree mode: the node of gi under parent (NULL for roots). */
+static struct gnode *tree_node(struct builder *b, struct gnode *parent, struct ginfo *gi)
+{
+	void **slot = pmap_get(&b->tree, parent, gi, &mark_tree);
+	if (*slot)
+		return *slot;
+	struct gnode *n = new_node(b, gi);
+	*slot = n;
+	if (gi->func == gi) {
+		n->n.function = &n->n;
+	} else {
+		struct gnode *f = tree_node(b, parent, gi->func);
+		n->n.function = &f->n;
+	}
+	return n;
+}
+
+static struct gedge *new_edge(struct builder *b, struct gnode *src, struct gnode *dst, bool residual,
+			      bool inl, struct gedge **slot);
+
+static struct gedge *find_edge(struct builder *b, struct gnode *src, struct gnode *dst, bool residual,
+			       bool inl)
+{
+	/* most callers have few callees: their out-list is cheaper than the table */
+	if (src->n.nout <= 8) {
+		for (size_t i = 0; i < src->n.nout; i++)
+			if (src->n.out[i]->dest == &dst->n)
+				return (struct gedge *)src->n.out[i];
+		if (src->n.nout < 8)
+			return new_edge(b, src, dst, residual, inl, NULL);
+		/* the 9th callee: from now on this source's edges are in the table */
+		for (size_t i = 0; i < 8; i++)
+			*emap_get(&b->edges, (uint64_t)src->n.id << 32 | src->n.out[i]->dest->id) =
+				(struct gedge *)src->n.out[i];
+	}
+	struct gedge **slot = emap_get(&b->edges, (uint64_t)src->n.id << 32 | dst->n.id);
+	if (*slot)
+		return *slot;
+	return new_edge(b, src, dst, residual, inl, slot);
+}
+
+/* A new edge; slot is its table entry, NULL while the source has < 8 callees. */
+static struct gedge *new_edge(struct builder *b, struct gnode *src, struct gnode *dst, bool residual,
+			      bool inl, struct gedge **slot)
+{
+	struct gedge *e = cprof_arena_calloc(&b->g->arena, 1, sizeof(*e));
+	e->e.src = &src->n;
+	e->e.dest = &dst->n;
+	e->e.residual = residual;
+	e->e.inline_ = inl;
+	edge_push(&b->g->arena, &src->n.out, &src->n.nout, &src->n.aout, &e->e);
+	edge_push(&b->g->arena, &dst->n.in, &dst->n.nin, &dst->n.ain, &e->e);
+	if (slot)
+		*slot = e;
+	return e;
+}
+
+static void edge_add(struct gedge *e, int64_t dw, int64_t w, bool residual, bool inl)
+{
+	e->e.weight_div += dw;
+	e->e.weight += w;
+	if (residual)
+		e->e.residual = true;
+	if (!inl)
+		e->e.inline_ = false;
+}
+
+/* ---- tags --------------------------------------------------------------------------- */
+
+static const char *intern(struct builder *b, const char *s)
+{
+	if (!s[0])
+		return empty_str;
+	return cprof_strtab_intern(&b->strs, s, strlen(s));
+}
+
+static const char *cmp_lab_base;
+
+static int by_label(const void *x, const void *y)
+{
+	return strcmp(cmp_lab_base + *(const size_t *)x, cmp_lab_base + *(const size_t *)y);
+}
+
+/*
+ * pprof's joinLabels ("k:v" sorted, joined by a literal backslash-n) and
+ * the numeric tags of sample s, into b->labels and b->num.
+ */
+static void sample_tags(struct builder *b, const struct cprof_sample *s)
+{
+	const struct cprof_graph_opts *o = b->o;
+	b->labels = empty_str;
+	b->nnum = 0;
+	b->nlab = 0;
+	if (!s->nlabel)
+		return;
+	strbuf_reset(&b->scratch);
+	for (uint32_t i = 0; i < s->nlabel; i++) {
+		const struct cprof_label *l = &s->label[i];
+		if (!l->str)
+			continue;
+		if (o->drop_label_key && !strcmp(l->key, o->drop_label_key))
+			continue;
+		ALLOC_GROW(b->lab_off, b->nlab + 1, b->alab);
+		b->lab_off[b->nlab++] = b->scratch.len;
+		strbuf_addstr(&b->scratch, l->key);
+		strbuf_addch(&b->scratch, ':');
+		strbuf_addstr(&b->scratch, l->str);
+		strbuf_addch(&b->scratch, '\0');
+	}
+	if (b->nlab) {
+		cmp_lab_base = b->scratch.buf;
+		qsort(b->lab_off, b->nlab, sizeof(*b->lab_off), by_label);
+		struct strbuf joined = STRBUF_INIT;
+		for (size_t i = 0; i < b->nlab; i++) {
+			if (i)
+				strbuf_addstr(&joined, "\\n");
+			strbuf_addstr(&joined, b->scratch.buf + b->lab_off[i]);
+		}
+		b->labels = intern(b, joined.buf);
+		strbuf_release(&joined);
+	}
+	for (uint32_t i = 0; i < s->nlabel; i++) {
+		const struct cprof_label *l = &s->label[i];
+		if (l->str)
+			continue;
+		const char *unit;
+		if (o->numeric_tag_key) {
+			if (strcmp(l->key, o->numeric_tag_key))
+				continue;
+			unit = o->numeric_tag_unit ? o->numeric_tag_unit : l->num_unit;
+		} else {
+			unit = l->num_unit;
+		}
+		if (!unit[0])
+			unit = l->key;
+		const char *name;
+		char dec[32];
+		if (o->format_tag) {
+			name = o->format_tag(l->num, unit, o->format_ctx);
+		} else {
+			snprintf(dec, sizeof(dec), "%lld", (long long)l->num);
+			name = dec;
+		}
+		ALLOC_GROW(b->num, b->nnum + 1, b->anum);
+		b->num[b->nnum].name = intern(b, name);
+		b->num[b->nnum].unit = intern(b, unit);
+		b->num[b->nnum].value = l->num;
+		b->nnum++;
+	}
+}
+
+static struct cprof_tag *find_tag(struct builder *b, struct cprof_tag ***arr, size_t *n, size_t *alloc,
+				  const void *k1, const void *k2, const void *k3, const char *name,
+				  const char *unit, int64_t value)
+{
+	void **slot = pmap_get(&b->tags, k1, k2, k3);
+	if (*slot)
+		return *slot;
+	struct cprof_tag *t = cprof_arena_calloc(&b->g->arena, 1, sizeof(*t));
+	t->name = name;
+	t->unit = unit;
+	t->value = value;
+	*arr = arena_grow(&b->g->arena, *arr, *n, alloc, sizeof(**arr));
+	(*arr)[(*n)++] = t;
+	*slot = t;
+	return t;
+}
+
+static void tag_add(struct cprof_tag *t, int64_t dw, int64_t w, bool flat)
+{
+	if (flat) {
+		t->flat_div += dw;
+		t->flat += w;
+	} else {
+		t->cum_div += dw;
+		t->cum += w;
+	}
+}
+
+static void add_sample(struct builder *b, struct gnode *gn, int64_t dw, int64_t w, bool flat)
+{
+	struct cprof_node *n = &gn->n;
+	if (flat) {
+		n->flat_div += dw;
+		n->flat += w;
+	} else {
+		n->cum_div += dw;
+		n->cum += w;
+	}
+	if (b->o->no_tags)
+		return;
+	if (b->labels != empty_str) {
+		struct cprof_tag *t = find_tag(b, &n->label_tags, &n->nlabel_tags, &n->alabel_tags, n,
+					       b->labels, &mark_label_tag, b->labels, empty_str, 0);
+		tag_add(t, dw, w, flat);
+	}
+	if (!b->nnum)
+		return;
+	void **gslot = pmap_get(&b->tags, n, b->labels, &mark_tag_group);
+	struct cprof_tag_group *grp;
+	if (!*gslot) {
+		n->numeric_tags = arena_grow(&b->g->arena, n->numeric_tags, n->nnumeric_tags,
+					     &n->anumeric_tags, sizeof(*n->numeric_tags));
+		grp = &n->numeric_tags[n->nnumeric_tags++];
+		memset(grp, 0, sizeof(*grp));
+		grp->labels = b->labels;
+		/* store the index: the group array may move when it grows */
+		*gslot = (void *)(uintptr_t)n->nnumeric_tags;
+	} else {
+		grp = &n->numeric_tags[(uintptr_t)*gslot - 1];
+	}
+	for (size_t i = 0; i < b->nnum; i++) {
+		struct cprof_tag *t = find_tag(b, &grp->tags, &grp->ntags, &grp->atags, n, b->labels,
+					       b->num[i].name, b->num[i].name, b->num[i].unit,
+					       b->num[i].value);
+		tag_add(t, dw, w, flat);
+	}
+}
+
+/* ---- the two builders ---------------------------------------------------------------- */
+
+static uint32_t next_stamp(struct builder *b)
+{
+	if (++b->stamp == 0) {
+		for (size_t i = 0; i < b->nall; i++) {
+			b->all[i]->stamp = 0;
+			for (size_t j = 0; j < b->all[i]->n.nout; j++)
+				((struct gedge *)b->all[i]->n.out[j])->stamp = 0;
+		}
+		b->stamp = 1;
+	}
+	return b->stamp;
+}
+
+static bool sample_weights(const struct builder *b, const struct cprof_sample *s, int64_t *w,
+			   int64_t *dw)
+{
+	const struct cprof_graph_opts *o = b->o;
+	*w = (o->sample_index >= 0 && (size_t)o->sample_index < b->p->nsample_type)
+		     ? s->value[o->sample_index]
+		     : 0;
+	*dw = (o->mean_index >= 0 && (size_t)o->mean_index < b->p->nsample_type) ? s->value[o->mean_index]
+										   : 0;
+	return *w != 0 || *dw != 0;
+}
+
+static void build_graph(struct builder *b)
+{
+	const struct cprof_profile *p = b->p;
+	size_t nk = b->loc_first[p->nlocation];
+	b->loc_node = cprof_xmalloc(cprof_st_mult(nk ? nk : 1, sizeof(*b->loc_node)));
+	/* CreateNodes: every location's nodes exist before the samples are read. */
+	for (size_t k = 0; k < nk; k++)
+		b->loc_node[k] = b->loc_gi[k]->kept ? graph_node(b, b->loc_gi[k]) : NULL;
+
+	for (size_t si = 0; si < p->nsample; si++) {
+		const struct cprof_sample *s = &p->sample[si];
+		int64_t w, dw;
+		if (!sample_weights(b, s, &w, &dw))
+			continue;
+		uint32_t stamp = next_stamp(b);
+		if (!b->o->no_tags)
+			sample_tags(b, s);
+		struct gnode *parent = NULL;
+		bool residual = false;
+		for (uint32_t i = s->nloc; i-- > 0;) {
+			uint32_t l = s->loc[i];
+			if (l >= p->nlocation)
+				continue;
+			uint32_t first = b->loc_first[l], last = b->loc_first[l + 1];
+			for (uint32_t k = last; k-- > first;) {
+				struct gnode *n = b->loc_node[k];
+				if (!n) {
+					residual = true;
+					continue;
+				}
+				if (n->stamp != stamp) {
+					n->stamp = stamp;
+					add_sample(b, n, dw, w, false);
+				}
+				if (parent && n != parent) {
+					bool inl = k != last - 1;
+					struct gedge *e = find_edge(b, parent, n, residual, inl);
+					if (e->stamp != stamp) {
+						e->stamp = stamp;
+						edge_add(e, dw, w, residual, inl);
+					}
+				}
+				parent = n;
+				residual = false;
+			}
+		}
+		if (parent && !residual)
+			add_sample(b, parent, dw, w, true);
+	}
+}
+
+static void build_tree(struct builder *b)
+{
+	const struct cprof_profile *p = b->p;
+	for (size_t si = 0; si < p->nsample; si++) {
+		const struct cprof_sample *s = &p->sample[si];
+		int64_t w, dw;
+		if (!sample_weights(b, s, &w, &dw))
+			continue;
+		if (!b->o->no_tags)
+			sample_tags(b, s);
+		struct gnode *parent = NULL;
+		for (uint32_t i = s->nloc; i-- > 0;) {
+			uint32_t l = s->loc[i];
+			if (l >= p->nlocation)
+				continue;
+			uint32_t first = b->loc_first[l], last = b->loc_first[l + 1];
+			for (uint32_t k = last; k-- > first;) {
+				struct ginfo *gi = b->loc_gi[k];
+				if (!gi->kept)
+					continue;
+				struct gnode *n = tree_node(b, parent, gi);
+				add_sample(b, n, dw, w, false);
+				if (parent) {
+					bool inl = k != last - 1;
+					/* no per-sample dedup in a tree: one pmap key per pair */
+					struct gedge *e = find_edge(b, parent, n, false, inl);
+					edge_add(e, dw, w, false, inl);
+				}
+				parent = n;
+			}
+		}
+		if (parent)
+			add_sample(b, parent, dw, w, true);
+	}
+}
+
+static bool is_negative(const struct cprof_node *n)
+{
+	return n->flat < 0 || (n->flat == 0 && n->cum < 0);
+}
+
+static void builder_init(struct builder *b, const struct cprof_profile *p,
+			 const struct cprof_graph_opts *o, struct cprof_graph *g)
+{
+	memset(b, 0, sizeof(*b));
+	b->p = p;
+	b->o = o;
+	b->g = g;
+	b->fc = cprof_xcalloc(p->nfunction ? p->nfunction : 1, sizeof(*b->fc));
+	b->map_hash = cprof_xcalloc(p->nmapping ? p->nmapping : 1, sizeof(*b->map_hash));
+	for (size_t i = 0; i < p->nmapping; i++)
+		b->map_hash[i] = str_hash(p->mapping[i].file);
+	cprof_strtab_init(&b->strs, &g->arena);
+	strbuf_init(&b->scratch, 0);
+	map_locations(b);
+}
+
+/* Name every node created, select the graph's nodes, and hand the graph over. */
+static void builder_finish(struct builder *b)
+{
+	struct cprof_graph *g = b->g;
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < b->nall; i++) {
+		struct cprof_node *n = &b->all[i]->n;
+		strbuf_reset(&sb);
+		cprof_node_info_printable(&n->info, &sb);
+		n->printable = cprof_arena_strndup(&g->arena, sb.buf, sb.len);
+		/* selectNodesForGraph */
+		if (n->cum == 0 && n->flat == 0)
+			continue;
+		if (b->o->drop_negative && is_negative(n))
+			continue;
+		ALLOC_GROW(g->nodes, g->nnodes + 1, g->anodes);
+		g->nodes[g->nnodes++] = n;
+	}
+	strbuf_release(&sb);
+	/* node stamps now belong to graph walks (cprof_graph_remove_redundant_edges) */
+	for (size_t i = 0; i < b->nall; i++)
+		b->all[i]->stamp = 0;
+	g->priv = cprof_arena_calloc(&g->arena, 1, sizeof(struct gpriv));
+
+	free(b->fc);
+	free(b->map_hash);
+	free(b->itab);
+	free(b->loc_first);
+	free(b->loc_gi);
+	free(b->loc_node);
+	free(b->all);
+	free(b->lab_off);
+	free(b->num);
+	free(b->edges.e);
+	pmap_release(&b->tags);
+	pmap_release(&b->tree);
+	cprof_strtab_release(&b->strs);
+	strbuf_release(&b->scratch);
+}
+
+struct cprof_graph *cprof_graph_new(const struct cprof_profile *p, const struct cprof_graph_opts *o)
+{
+	struct cprof_graph *g = cprof_xcalloc(1, sizeof(*g));
+	struct builder b;
+	cprof_arena_init(&g->arena);
+	builder_init(&b, p, o, g);
+	if (o->call_tree)
+		build_tree(&b);
+	else
+		build_graph(&b);
+	builder_finish(&b);
+	return g;
+}
+
+struct cprof_graph *cprof_graph_location_nodes(const struct cprof_profile *p,
+					       const struct cprof_graph_opts *o, uint32_t **loc_first,
+					       struct cprof_node ***loc_nodes)
+{
+	struct cprof_graph *g = cprof_xcalloc(1, sizeof(*g));
+	struct builder b;
+	cprof_arena_init(&g->arena);
+	builder_init(&b, p, o, g);
+	size_t nk = b.loc_first[p->nlocation];
+	struct cprof_node **nodes = cprof_xmalloc(cprof_st_mult(nk ? nk : 1, sizeof(*nodes)));
+	for (size_t k = 0; k < nk; k++)
+		nodes[k] = b.loc_gi[k]->kept ? &graph_node(&b, b.loc_gi[k])->n : NULL;
+	*loc_first = b.loc_first;
+	*loc_nodes = nodes;
+	b.loc_first = NULL;
+	builder_finish(&b);
+	return g;
+}
+
+void cprof_graph_free(struct cprof_graph *g)
+{
+	if (!g)
+		return;
+	free(g->nodes);
+	cprof_arena_release(&g->arena);
+	free(g);
+}
+
+/* ---- accessors and names ------------------------------------------------------------ */
+
+int64_t cprof_node_flat(const struct cprof_node *n)
+{
+	return n->flat_div ? n->flat / n->flat_div : n->flat;
+}
+
+int64_t cprof_node_cum(const struct cprof_node *n)
+{
+	return n->cum_div ? n->cum / n->cum_div : n->cum;
+}
+
+int64_t cprof_edge_weight(const struct cprof_edge *e)
+{
+	return e->weight_div ? e->weight / e->weight_div : e->weight;
+}
+
+int64_t cprof_tag_flat(const struct cprof_tag *t)
+{
+	return t->flat_div ? t->flat / t->flat_div : t->flat;
+}
+
+int64_t cprof_tag_cum(const struct cprof_tag *t)
+{
+	return t->cum_div ? t->cum / t->cum_div : t->cum;
+}
+
+/* filepath.Base: "" -> ".", trailing slashes dropped, only slashes -> "/". */
+static void add_base(struct strbuf *out, const char *path)
+{
+	size_t n = strlen(path);
+	if (n == 0) {
+		strbuf_addch(out, '.');
+		return;
+	}
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	if (n == 0) {
+		strbuf_addch(out, '/');
+		return;
+	}
+	size_t start = n;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	strbuf_add(out, path + start, n - start);
+}
+
+void cprof_node_info_printable(const struct cprof_node_info *i, struct strbuf *out)
+{
+	size_t start = out->len;
+#define SEP() do { if (out->len > start) strbuf_addch(out, ' '); } while (0)
+	if (i->address)
+		strbuf_addf(out, "%016llx", (unsigned long long)i->address);
+	if (i->name[0]) {
+		SEP();
+		strbuf_addstr(out, i->name);
+	}
+	if (i->lineno) {
+		SEP();
+		strbuf_addf(out, "%s:%lld", i->file, (long long)i->lineno);
+	} else if (i->file[0]) {
+		SEP();
+		strbuf_addstr(out, i->file);
+	} else if (i->name[0]) {
+		/* the name is all there is */
+	} else if (i->objfile[0]) {
+		SEP();
+		strbuf_addch(out, '[');
+		add_base(out, i->objfile);
+		strbuf_addch(out, ']');
+	} else {
+		SEP();
+		strbuf_addstr(out, "<unknown>");
+	}
+#undef SEP
+}
+
+void cprof_node_info_gostring(const struct cprof_node_info *i, struct strbuf *out)
+{
+	strbuf_addf(out, "{%s %s %llu %s %lld %lld %s}", i->name, i->orig_name,
+		    (unsigned long long)i->address, i->file, (long long)i->start_line,
+		    (long long)i->lineno, i->objfile);
+}
+
+/* ---- node sets ---------------------------------------------------------------------- */
+
+struct set_ent {
+	struct cprof_node_info info;
+	uint64_t hash;
+};
+
+struct cprof_node_set {
+	struct cprof_arena arena;
+	struct set_ent **slot;
+	size_t size, count;
+};
+
+struct cprof_node_set *cprof_node_set_new(void)
+{
+	struct cprof_node_set *s = cprof_xcalloc(1, sizeof(*s));
+	cprof_arena_init(&s->arena);
+	return s;
+}
+
+void cprof_node_set_free(struct cprof_node_set *s)
+{
+	if (!s)
+		return;
+	free(s->slot);
+	cprof_arena_release(&s->arena);
+	free(s);
+}
+
+static size_t set_find(const struct cprof_node_set *s, const struct cprof_node_info *i, uint64_t h)
+{
+	size_t j = (size_t)h & (s->size - 1);
+	while (s->slot[j] && !(s->slot[j]->hash == h && info_eq(&s->slot[j]->info, i)))
+		j = (j + 1) & (s->size - 1);
+	return j;
+}
+
+static const char *set_str(struct cprof_node_set *s, const char *str)
+{
+	return str[0] ? cprof_arena_strndup(&s->arena, str, strlen(str)) : empty_str;
+}
+
+void cprof_node_set_add(struct cprof_node_set *s, const struct cprof_node_info *i)
+{
+	if ((s->count + 1) * 2 > s->size) {
+		struct set_ent **old = s->slot;
+		size_t osize = s->size;
+		s->size = osize ? osize * 2 : 64;
+		s->slot = cprof_xcalloc(s->size, sizeof(*s->slot));
+		for (size_t k = 0; k < osize; k++)
+			if (old[k])
+				s->slot[set_find(s, &old[k]->info, old[k]->hash)] = old[k];
+		free(old);
+	}
+	uint64_t h = info_hash_slow(i);
+	size_t j = set_find(s, i, h);
+	if (s->slot[j])
+		return;
+	struct set_ent *e = cprof_arena_alloc(&s->arena, sizeof(*e));
+	e->info = *i;
+	e->info.name = set_str(s, i->name);
+	e->info.orig_name = set_str(s, i->orig_name);
+	e->info.file = set_str(s, i->file);
+	e->info.objfile = set_str(s, i->objfile);
+	e->info.columnno = 0;
+	e->hash = h;
+	s->slot[j] = e;
+	s->count++;
+}
+
+bool cprof_node_set_has(const struct cprof_node_set *s, const struct cprof_node_info *i)
+{
+	if (!s->count)
+		return false;
+	return s->slot[set_find(s, i, info_hash_slow(i))] != NULL;
+}
+
+size_t cprof_node_set_count(const struct cprof_node_set *s)
+{
+	return s->count;
+}
+
+static uint32_t walk_stamp(struct cprof_graph *g);
+
+/* ---- trimming ------------------------------------------------------------------------ */
+
+struct cprof_node_set *cprof_graph_discard_low_frequency_nodes(const struct cprof_graph *g,
+							       int64_t cutoff)
+{
+	struct cprof_node_set *s = cprof_node_set_new();
+	for (size_t i = 0; i < g->nnodes; i++)
+		if (cprof_abs64(g->nodes[i]->cum) >= cutoff)
+			cprof_node_set_add(s, &g->nodes[i]->info);
+	return s;
+}
+
+size_t cprof_graph_mark_low_frequency_nodes(struct cprof_graph *g, int64_t cutoff)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < g->nnodes; i++) {
+		g->nodes[i]->keep = cprof_abs64(g->nodes[i]->cum) >= cutoff;
+		kept += g->nodes[i]->keep;
+	}
+	return kept;
+}
+
+enum { MAX_NODELETS = 4 };
+
+static int count_tags(const struct cprof_node *n)
+{
+	int c = 0;
+	for (size_t i = 0; i < n->nlabel_tags; i++)
+		c += n->label_tags[i]->flat != 0;
+	for (size_t g = 0; g < n->nnumeric_tags; g++)
+		for (size_t i = 0; i < n->numeric_tags[g].ntags; i++)
+			c += n->numeric_tags[g].tags[i]->flat != 0;
+	return c;
+}
+
+static size_t top_count(const struct cprof_graph *g, int max_nodes, bool visual)
+{
+	if (max_nodes > 0 && visual) {
+		int count = 0;
+		for (size_t i = 0; i < g->nnodes; i++) {
+			int tags = count_tags(g->nodes[i]);
+			if (tags > MAX_NODELETS)
+				tags = MAX_NODELETS;
+			count += tags + 1;
+			if (count >= max_nodes) {
+				max_nodes = (int)i + 1;
+				break;
+			}
+		}
+	}
+	if (max_nodes < 0)
+		max_nodes = 0;
+	return (size_t)max_nodes > g->nnodes ? g->nnodes : (size_t)max_nodes;
+}
+
+struct cprof_node_set *cprof_graph_select_top_nodes(const struct cprof_graph *g, int max_nodes,
+						    bool visual)
+{
+	struct cprof_node_set *s = cprof_node_set_new();
+	size_t n = top_count(g, max_nodes, visual);
+	for (size_t i = 0; i < n; i++)
+		cprof_node_set_add(s, &g->nodes[i]->info);
+	return s;
+}
+
+size_t cprof_graph_mark_top_nodes(struct cprof_graph *g, int max_nodes, bool visual)
+{
+	size_t n = top_count(g, max_nodes, visual);
+	for (size_t i = 0; i < g->nnodes; i++)
+		g->nodes[i]->keep = i < n;
+	return n;
+}
+
+static struct cprof_edge *out_edge_to(struct cprof_node *src, const struct cprof_node *dst, size_t *at)
+{
+	for (size_t i = 0; i < src->nout; i++) {
+		if (src->out[i]->dest == dst) {
+			if (at)
+				*at = i;
+			return src->out[i];
+		}
+	}
+	return NULL;
+}
+
+static struct cprof_edge *in_edge_from(struct cprof_node *dst, const struct cprof_node *src, size_t *at)
+{
+	for (size_t i = 0; i < dst->nin; i++) {
+		if (dst->in[i]->src == src) {
+			if (at)
+				*at = i;
+			return dst->in[i];
+		}
+	}
+	return NULL;
+}
+
+void cprof_graph_trim_tree(struct cprof_graph *g)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < g->nnodes; i++) {
+		struct cprof_node *cur = g->nodes[i];
+		if (cur->keep) {
+			g->nodes[kept++] = cur;
+			continue;
+		}
+		if (cur->nin == 0) {
+			/* a root: its children become roots */
+			for (size_t j = 0; j < cur->nout; j++)
+				edge_remove(cur->out[j]->dest->in, &cur->out[j]->dest->nin, cur->out[j]);
+			continue;
+		}
+		struct cprof_node *parent = cur->in[0]->src;
+		size_t at;
+		struct cprof_edge *pe = out_edge_to(parent, cur, &at);
+		bool parent_inline = pe && pe->inline_;
+		if (pe)
+			edge_remove(parent->out, &parent->nout, pe);
+		for (size_t j = 0; j < cur->nout; j++) {
+			struct cprof_edge *oe = cur->out[j];
+			struct cprof_node *child = oe->dest;
+			edge_remove(child->in, &child->nin, oe);
+			/* map assignment: replace an existing entry, else append */
+			if (in_edge_from(child, parent, &at))
+				child->in[at] = oe;
+			else
+				edge_push(&g->arena, &child->in, &child->nin, &child->ain, oe);
+			if (out_edge_to(parent, child, &at))
+				parent->out[at] = oe;
+			else
+				edge_push(&g->arena, &parent->out, &parent->nout, &parent->aout, oe);
+			oe->src = parent;
+			oe->residual = true;
+			oe->inline_ = parent_inline && oe->inline_;
+		}
+	}
+	g->nnodes = kept;
+	cprof_graph_remove_redundant_edges(g);
+}
+
+static size_t trim_tags(struct cprof_tag **t, size_t n, int64_t cutoff)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cprof_abs64(t[i]->flat) >= cutoff || cprof_abs64(t[i]->cum) >= cutoff)
+			t[k++] = t[i];
+	return k;
+}
+
+void cprof_graph_trim_low_frequency_tags(struct cprof_graph *g, int64_t cutoff)
+{
+	for (size_t i = 0; i < g->nnodes; i++) {
+		struct cprof_node *n = g->nodes[i];
+		n->nlabel_tags = trim_tags(n->label_tags, n->nlabel_tags, cutoff);
+		for (size_t j = 0; j < n->nnumeric_tags; j++)
+			n->numeric_tags[j].ntags =
+				trim_tags(n->numeric_tags[j].tags, n->numeric_tags[j].ntags, cutoff);
+	}
+}
+
+size_t cprof_graph_trim_low_frequency_edges(struct cprof_graph *g, int64_t cutoff)
+{
+	/*
+	 * Drop the light in-edges of every node, remembering each source once
+	 * (sources need not be in g->nodes), then compact those out-lists in
+	 * one pass each instead of one search per edge.
+	 */
+	size_t dropped = 0;
+	uint32_t stamp = walk_stamp(g);
+	struct cprof_node **srcs = NULL;
+	size_t nsrcs = 0, asrcs = 0;
+	for (size_t i = 0; i < g->nnodes; i++) {
+		struct cprof_node *n = g->nodes[i];
+		size_t k = 0;
+		for (size_t j = 0; j < n->nin; j++) {
+			struct cprof_edge *e = n->in[j];
+			if (cprof_abs64(e->weight) >= cutoff) {
+				n->in[k++] = e;
+				continue;
+			}
+			((struct gedge *)e)->dead = true;
+			dropped++;
+			struct gnode *src = (struct gnode *)e->src;
+			if (src->stamp != stamp) {
+				src->stamp = stamp;
+				ALLOC_GROW(srcs, nsrcs + 1, asrcs);
+				srcs[nsrcs++] = e->src;
+			}
+		}
+		n->nin = k;
+	}
+	for (size_t i = 0; i < nsrcs; i++) {
+		struct cprof_node *n = srcs[i];
+		size_t k = 0;
+		for (size_t j = 0; j < n->nout; j++)
+			if (!((struct gedge *)n->out[j])->dead)
+				n->out[k++] = n->out[j];
+		n->nout = k;
+	}
+	free(srcs);
+	return dropped;
+}
+
+/* isRedundantEdge: can e->src reach e->dest without e? (BFS over in-edges) */
+static bool is_redundant(struct cprof_edge *e, struct cprof_node ***queue, size_t *aqueue,
+			 uint32_t stamp)
+{
+	struct cprof_node *src = e->src;
+	size_t head = 0, tail = 0;
+	ALLOC_GROW(*queue, 1, *aqueue);
+	(*queue)[tail++] = e->dest;
+	((struct gnode *)e->dest)->stamp = stamp;
+	while (head < tail) {
+		struct cprof_node *n = (*queue)[head++];
+		for (size_t i = 0; i < n->nin; i++) {
+			struct cprof_edge *ie = n->in[i];
+			struct gnode *s = (struct gnode *)ie->src;
+			if (ie == e || s->stamp == stamp)
+				continue;
+			if (ie->src == src)
+				return true;
+			s->stamp = stamp;
+			ALLOC_GROW(*queue, tail + 1, *aqueue);
+			(*queue)[tail++] = ie->src;
+		}
+	}
+	return false;
+}
+
+static uint32_t walk_stamp(struct cprof_graph *g)
+{
+	struct gpriv *gp = g->priv;
+	if (++gp->stamp == 0) {
+		/* wrapped: stamps of nodes outside g->nodes may be stale, but only
+		 * after 4G walks; clear what we can reach and go on */
+		for (size_t i = 0; i < g->nnodes; i++)
+			((struct gnode *)g->nodes[i])->stamp = 0;
+		gp->stamp = 1;
+	}
+	return gp->stamp;
+}
+
+void cprof_graph_remove_redundant_edges(struct cprof_graph *g)
+{
+	struct cprof_node **queue = NULL;
+	size_t aqueue = 0;
+	struct cprof_edge **in = NULL;
+	size_t ain = 0;
+	for (size_t i = g->nnodes; i > 0; i--) {
+		struct cprof_node *n = g->nodes[i - 1];
+		size_t nin = n->nin;
+		ALLOC_GROW(in, nin, ain);
+		if (nin)
+			memcpy(in, n->in, nin * sizeof(*in));
+		cprof_edges_sort(in, nin);
+		for (size_t j = nin; j > 0; j--) {
+			struct cprof_edge *e = in[j - 1];
+			if (!e->residual)
+				break;
+			if (is_redundant(e, &queue, &aqueue, walk_stamp(g))) {
+				edge_remove(e->src->out, &e->src->nout, e);
+				edge_remove(e->dest->in, &e->dest->nin, e);
+			}
+		}
+	}
+	free(queue);
+	free(in);
+}
+
+/* ---- ordering ---------------------------------------------------------------------------- */
+
+struct sort_ent {
+	struct cprof_node *n;
+	int64_t score;
+};
+
+static enum cprof_node_order sort_order;
+
+static int cmp_i64_desc(int64_t a, int64_t b)
+{
+	return a > b ? -1 : a < b ? 1 : 0;
+}
+
+/* compareNodes: fmt.Sprint of the infos, as strings. */
+static int compare_nodes(const struct cprof_node *l, const struct cprof_node *r)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	cprof_node_info_gostring(&l->info, &a);
+	cprof_node_info_gostring(&r->info, &b);
+	int c = strcmp(a.buf, b.buf);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return c;
+}
+
+static int cmp_node(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
+	const struct cprof_node *l = a->n, *r = b->n;
+	int c;
+	switch (sort_order) {
+	case CPROF_ORDER_FLAT_NAME:
+		if ((c = cmp_i64_desc(cprof_abs64(l->flat), cprof_abs64(r->flat))))
+			return c;
+		if ((c = strcmp(l->printable, r->printable)))
+			return c;
+		if ((c = cmp_i64_desc(cprof_abs64(l->cum), cprof_abs64(r->cum))))
+			return c;
+		break;
+	case CPROF_ORDER_FLAT_CUM_NAME:
+		if ((c = cmp_i64_desc(cprof_abs64(l->flat), cprof_abs64(r->flat))))
+			return c;
+		if ((c = cmp_i64_desc(cprof_abs64(l->cum), cprof_abs64(r->cum))))
+			return c;
+		if ((c = strcmp(l->printable, r->printable)))
+			return c;
+		break;
+	case CPROF_ORDER_NAME:
+		if ((c = strcmp(l->info.name, r->info.name)))
+			return c;
+		break;
+	case CPROF_ORDER_FILE:
+		if ((c = strcmp(l->info.file, r->info.file)))
+			return c;
+		if (l->info.start_line != r->info.start_line)
+			return l->info.start_line < r->info.start_line ? -1 : 1;
+		break;
+	case CPROF_ORDER_ADDRESS:
+		if (l->info.address != r->info.address)
+			return l->info.address < r->info.address ? -1 : 1;
+		break;
+	case CPROF_ORDER_CUM_NAME:
+	case CPROF_ORDER_ENTROPY:
+		if ((c = cmp_i64_desc(cprof_abs64(a->score), cprof_abs64(b->score))))
+			return c;
+		if ((c = strcmp(l->printable, r->printable)))
+			return c;
+		if ((c = cmp_i64_desc(cprof_abs64(l->flat), cprof_abs64(r->flat))))
+			return c;
+		break;
+	}
+	c = compare_nodes(l, r);
+	if (c)
+		return c;
+	/* equal infos only happen in call trees; keep creation order */
+	return l->id < r->id ? -1 : l->id > r->id;
+}
+
+/* Go's math.Log2: frexp, exact powers of two, else Log(frac)/Ln2 + exp. */
+static double go_log2(double x)
+{
+	int exp;
+	double frac = frexp(x, &exp);
+	if (frac == 0.5)
+		return (double)(exp - 1);
+	return log(frac) * (1 / 0.693147180559945309417232121458176568) + (double)exp;
+}
+
+/* int64(f) as Go on amd64 computes it (out of range and NaN give MinInt64). */
+static int64_t go_f2i(double f)
+{
+	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)f;
+}
+
+static double edge_entropy(struct cprof_edge *const *edges, size_t n, int64_t self)
+{
+	double score = 0;
+	int64_t total = self;
+	for (size_t i = 0; i < n; i++)
+		if (edges[i]->weight > 0)
+			total += cprof_abs64(edges[i]->weight);
+	if (total != 0) {
+		for (size_t i = 0; i < n; i++) {
+			double frac = (double)cprof_abs64(edges[i]->weight) / (double)total;
+			score += -frac * go_log2(frac);
+		}
+		if (self > 0) {
+			double frac = (double)cprof_abs64(self) / (double)total;
+			score += -frac * go_log2(frac);
+		}
+	}
+	return score;
+}
+
+static int64_t entropy_score(const struct cprof_node *n)
+{
+	double score = 0;
+	if (n->nin == 0)
+		score++;
+	else
+		score += edge_entropy(n->in, n->nin, 0);
+	if (n->nout == 0)
+		score++;
+	else
+		score += edge_entropy(n->out, n->nout, n->flat);
+	return go_f2i(score * (double)n->cum) + n->flat;
+}
+
+void cprof_nodes_sort(struct cprof_node **nodes, size_t n, enum cprof_node_order o)
+{
+	if (n < 2)
+		return;
+	struct sort_ent *ents = cprof_xmalloc(cprof_st_mult(n, sizeof(*ents)));
+	for (size_t i = 0; i < n; i++) {
+		ents[i].n = nodes[i];
+		ents[i].score = o == CPROF_ORDER_CUM_NAME ? nodes[i]->cum
+				: o == CPROF_ORDER_ENTROPY ? entropy_score(nodes[i])
+							   : 0;
+	}
+	sort_order = o;
+	qsort(ents, n, sizeof(*ents), cmp_node);
+	for (size_t i = 0; i < n; i++)
+		nodes[i] = ents[i].n;
+	free(ents);
+}
+
+void cprof_graph_sort_nodes(struct cprof_graph *g, bool cum, bool visual)
+{
+	cprof_nodes_sort(g->nodes, g->nnodes,
+			 visual ? CPROF_ORDER_ENTROPY : cum ? CPROF_ORDER_CUM_NAME : CPROF_ORDER_FLAT_NAME);
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+	const struct cprof_edge *a = *(struct cprof_edge *const *)x, *b = *(struct cprof_edge *const *)y;
+	int c;
+	if (a->weight != b->weight && (c = cmp_i64_desc(cprof_abs64(a->weight), cprof_abs64(b->weight))))
+		return c;
+	if ((c = strcmp(a->src->printable, b->src->printable)))
+		return c;
+	return strcmp(a->dest->printable, b->dest->printable);
+}
+
+void cprof_edges_sort(struct cprof_edge **e, size_t n)
+{
+	if (n > 1)
+		qsort(e, n, sizeof(*e), cmp_edge);
+}
+
+void cprof_graph_sum(const struct cprof_graph *g, int64_t *flat, int64_t *cum)
+{
+	int64_t f = 0, c = 0;
+	for (size_t i = 0; i < g->nnodes; i++) {
+		f += g->nodes[i]->flat;
+		c += g->nodes[i]->cum;
+	}
+	if (flat)
+		*flat = f;
+	if (cum)
+		*cum = c;
+}
