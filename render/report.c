@@ -158,21 +158,6 @@ const char *report_value_str(const struct cprof_report *rpt, int64_t v, struct s
 
 /* ---- labels ------------------------------------------------------------------------- */
 
-static void add_basename(struct strbuf *out, const char *path)
-{
-	size_t n = strlen(path);
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	if (n == 1 && path[0] == '/') {
-		strbuf_addch(out, '/');
-		return;
-	}
-	size_t start = n;
-	while (start > 0 && path[start - 1] != '/')
-		start--;
-	strbuf_add(out, path + start, n - start);
-}
-
 void report_profile_labels(const struct cprof_report *rpt, struct line_list *out)
 {
 	const struct cprof_profile *p = rpt->prof;
@@ -180,7 +165,7 @@ void report_profile_labels(const struct cprof_report *rpt, struct line_list *out
 	if (p->nmapping > 0) {
 		if (p->mapping[0].file[0]) {
 			strbuf_addstr(&sb, "File: ");
-			add_basename(&sb, p->mapping[0].file);
+			cprof_path_base(p->mapping[0].file, &sb);
 			line_list_add(out, sb.buf);
 		}
 		if (p->mapping[0].build_id[0])

@@ -962,8 +962,7 @@ int64_t cprof_tag_cum(const struct cprof_tag *t)
 	return t->cum_div ? t->cum / t->cum_div : t->cum;
 }
 
-/* filepath.Base: "" -> ".", trailing slashes dropped, only slashes -> "/". */
-static void add_base(struct strbuf *out, const char *path)
+void cprof_path_base(const char *path, struct strbuf *out)
 {
 	size_t n = strlen(path);
 	if (n == 0) {
@@ -1003,7 +1002,7 @@ void cprof_node_info_printable(const struct cprof_node_info *i, struct strbuf *o
 	} else if (i->objfile[0]) {
 		SEP();
 		strbuf_addch(out, '[');
-		add_base(out, i->objfile);
+		cprof_path_base(i->objfile, out);
 		strbuf_addch(out, ']');
 	} else {
 		SEP();

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,9 +343,7 @@ static int report_mode(int argc, char **argv)
 	ro.trim_path = cfg.trim_path;
 	ro.title = "";
 	if (p->nmapping && p->mapping[0].file[0]) {
-		char *copy = cprof_xstrdup(p->mapping[0].file);
-		strbuf_addstr(&title, basename(copy));
-		free(copy);
+		cprof_path_base(p->mapping[0].file, &title);
 		ro.title = title.buf;
 	}
 	cprof_report_init(&rpt, p, &ro);

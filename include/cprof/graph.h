@@ -194,4 +194,7 @@ void cprof_graph_sum(const struct cprof_graph *g, int64_t *flat, int64_t *cum);
 /* Go's filepath.Clean of path, appended to out. */
 void cprof_clean_path(const char *path, struct strbuf *out);
 
+/* Go's filepath.Base: "" gives ".", trailing slashes dropped, only slashes give "/". Appends to out. */
+void cprof_path_base(const char *path, struct strbuf *out);
+
 #endif
