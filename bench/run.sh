@@ -241,6 +241,15 @@ for c in "${CASES[@]}"; do
     ROWS+=("| \`$c\` | $ccells | $pcells | $(ratio_cell "$ps" "$pw" "$cs" "$cw") | $(ratio_cell "$ps" "$pr" "$cs" "$cr") |")
 done
 
+# outputs pprof does not have: cprof alone
+for c in "-folded" "-flame"; do
+    [ "$HAVE_CPROF" = 1 ] || break
+    slug=${c#-}
+    log "cprof $c"
+    run_timed "cprof-$slug-$TAG" /dev/null "$CPROF" "$c" "$PROF"
+    ROWS+=("| \`$c\` (cprof only) | $(wall_cell "$R_STATUS" "$R_WALL") | $(rss_cell "$R_STATUS" "$R_RSS") | - | - | - | - |")
+done
+
 # ---- report ------------------------------------------------------------------
 {
     echo "Profile: \`$PROF\` ($SIZE_MB MiB gzipped), $NPROC CPUs, timeout ${TIMEOUT}s"

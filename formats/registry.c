@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cprof/formats.h"
+#include "cprof/goroutines.h"
 
 typedef int (*parse_fn)(const unsigned char *data, size_t len, struct cprof_profile **out,
 			struct cprof_error *err);
@@ -26,13 +27,19 @@ struct parser {
 	bool checks_valid; /* the parser already ran the validity check */
 };
 
-/*
- * pprof's order. The legacy parsers (gperftools/Go binary CPU incl. Java
- * CPU, heap/growth/fragmentation, Go count, threadz, contention/mutex,
- * Java heapz/contentionz) slot in after profile.proto, in that order.
- */
+/* pprof's order (profile.go: ParseUncompressed, then parseLegacy's list). */
 static const struct parser parsers[] = {
 	{"profile.proto", cprof_pprof_decode, true},
+	{"binary CPU", cprof_legacy_cpu_parse, false},
+	{"heap text", cprof_legacy_heap_parse, false},
+	{"Go count", cprof_legacy_count_parse, false},
+	{"threadz", cprof_legacy_thread_parse, false},
+	{"contention text", cprof_legacy_contention_parse, false},
+	{"Java heapz/contentionz", cprof_legacy_java_parse, false},
+	/* not in pprof: keep last, it looks for a goroutine header anywhere */
+	{"goroutine dump", cprof_goroutine_dump_parse, false},
+	/* not in pprof: folded stacks (FlameGraph), detected by every line's shape */
+	{"folded stacks", cprof_folded_parse, false},
 };
 
 int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_profile **out,

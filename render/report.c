@@ -359,8 +359,8 @@ static const char *format_tag(int64_t v, const char *key, void *ctx)
 	return c->buf.buf;
 }
 
-struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct report_graph_mode *m,
-				     const struct cprof_node_set *kept)
+/* The file name clean-up rpt.newGraph starts with (in place, as pprof does). */
+static void trim_function_paths(struct cprof_report *rpt)
 {
 	struct cprof_profile *p = rpt->prof;
 	const char *tp = rpt->opt.trim_path ? rpt->opt.trim_path : "";
@@ -371,6 +371,13 @@ struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct repo
 		if (t != f)
 			p->function[i].filename = cprof_profile_str(p, t);
 	}
+}
+
+struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct report_graph_mode *m,
+				     const struct cprof_node_set *kept)
+{
+	struct cprof_profile *p = rpt->prof;
+	trim_function_paths(rpt);
 
 	struct tag_fmt_ctx ctx = {rpt, STRBUF_INIT};
 	const char *bytes_unit = m->tags ? report_num_label_unit(rpt, "bytes") : NULL;
@@ -392,6 +399,20 @@ struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct repo
 	struct cprof_graph *g = cprof_graph_new(p, &go);
 	strbuf_release(&ctx.buf);
 	return g;
+}
+
+struct cprof_graph *report_location_nodes(struct cprof_report *rpt, uint32_t **loc_first,
+					  struct cprof_node ***loc_nodes)
+{
+	trim_function_paths(rpt);
+	struct cprof_graph_opts go = {
+		.sample_index = rpt->opt.sample_index,
+		.mean_index = rpt->opt.mean ? 0 : -1,
+		.drop_negative = rpt->opt.drop_negative,
+		.no_tags = true,
+		.drop_label_key = "pprof::base",
+	};
+	return cprof_graph_location_nodes(rpt->prof, &go, loc_first, loc_nodes);
 }
 
 void report_trimmed_graph(struct cprof_report *rpt, const struct report_graph_mode *m,

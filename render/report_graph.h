@@ -39,6 +39,15 @@ void line_list_join(const struct line_list *l, const char *sep, struct strbuf *o
 struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct report_graph_mode *m,
 				     const struct cprof_node_set *kept);
 
+/*
+ * The graph node of every (location, line) of the profile, as
+ * cprof_graph_location_nodes() gives them, after the same file name
+ * clean-up as report_new_graph (for the stack-based outputs: folded,
+ * flame). Free the graph with cprof_graph_free() and both arrays with free().
+ */
+struct cprof_graph *report_location_nodes(struct cprof_report *rpt, uint32_t **loc_first,
+					  struct cprof_node ***loc_nodes);
+
 struct trimmed_graph {
 	struct cprof_graph *g;
 	int orig_count;

@@ -26,6 +26,11 @@ int cmd_help(int argc, char **argv)
 /* The subcommands, in the order --help lists them. */
 const struct cprof_command cprof_commands[] = {
 	{"version", cmd_version, "print the version and the linked library versions"},
+	{"goroutines", cmd_goroutines, "group a goroutine dump or profile by stack and state"},
+	{"dump", cmd_dump, "print a profile as parsed, in pprof's Profile.String() layout"},
+	{"memstats", cmd_memstats, "explain the runtime.MemStats block of a Go heap?debug=1 profile"},
+	{"gctrace", cmd_gctrace, "summarise GODEBUG=gctrace=1 logs: pauses, GC CPU, heap, MMU, hints"},
+	{"schedtrace", cmd_schedtrace, "summarise GODEBUG=schedtrace logs: utilisation, run queues, threads, diagnosis"},
 	{"help", cmd_help, "print this help"},
 };
 const unsigned cprof_ncommands = CPROF_ARRAY_SIZE(cprof_commands);

@@ -29,5 +29,10 @@ extern const unsigned cprof_ncommands;
 
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_goroutines(int argc, char **argv);
+int cmd_memstats(int argc, char **argv);
+int cmd_gctrace(int argc, char **argv);
+int cmd_schedtrace(int argc, char **argv);
 
 #endif

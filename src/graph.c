@@ -1499,7 +1499,7 @@ static int64_t entropy_score(const struct cprof_node *n)
 		score++;
 	else
 		score += edge_entropy(n->out, n->nout, n->flat);
-	return go_f2i(score * (double)n->cum) + n->flat;
+	return (int64_t)((uint64_t)go_f2i(score * (double)n->cum) + (uint64_t)n->flat); /* wraps, as Go */
 }
 
 void cprof_nodes_sort(struct cprof_node **nodes, size_t n, enum cprof_node_order o)

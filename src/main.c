@@ -10,14 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cprof/formats.h"
 #include "cprof/report.h"
+#include "cprof/symbolize.h"
 #include "cprof/transform.h"
 #include "commands.h"
 #include "options.h"
+#include "viewer.h"
 
 #define EXIT_FATAL CPROF_EXIT_FATAL
 #define EXIT_USAGE CPROF_EXIT_USAGE
@@ -83,6 +86,43 @@ static size_t split_sources(char *s, const char **out, size_t max)
  * give a mapping-less profile the fake mapping {id 1}, apply the binary
  * and build id overrides to mapping[0], then combine.
  */
+/* Opens binaries for locateBinaries, symbolization and the -list/-disasm reports. */
+static struct cprof_objtool *objtool;
+
+/* The -symbolize value, for use_text_comments(). */
+static const char *symbolize_spec;
+
+/*
+ * Go's debug=1 text profiles name their addresses in '#' lines that pprof
+ * ignores. Use them where pprof's local symbolizer would run (not with
+ * -symbolize=none or remote alone, its token rules) and no binary is given.
+ */
+static void use_text_comments(struct cprof_profile *p, const char *exec)
+{
+	bool local = true, fast = false;
+	const char *s = symbolize_spec ? symbolize_spec : "";
+
+	while (p->text_comments && !(exec && *exec)) {
+		size_t n = strcspn(s, ":");
+		if ((n == 4 && !strncasecmp(s, "none", 4)) || (n == 2 && !strncasecmp(s, "no", 2)))
+			break;
+		if (n == 5 && !strncasecmp(s, "local", 5))
+			local = true, fast = false;
+		else if (n == 9 && !strncasecmp(s, "fastlocal", 9))
+			local = fast = true;
+		else if (n == 6 && !strncasecmp(s, "remote", 6))
+			local = false;
+		if (s[n]) {
+			s += n + 1;
+			continue;
+		}
+		if (local)
+			cprof_profile_use_text_comments(p, !fast);
+		break;
+	}
+	p->text_comments = NULL;
+}
+
 static int load_profiles(const char **paths, size_t n, const char *exec, const char *buildid,
 			 const char *what, struct cprof_profile **out)
 {
@@ -99,6 +139,13 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 			return rc;
 		}
 		struct cprof_profile *p = ps[i];
+		use_text_comments(p, exec);
+		if (objtool) {
+			struct strbuf notes = STRBUF_INIT;
+			cprof_profile_locate_binaries(p, objtool, getenv("PPROF_BINARY_PATH"), &notes);
+			print_notes(&notes);
+			strbuf_release(&notes);
+		}
 		if (p->nmapping == 0) {
 			struct cprof_mapping *m = cprof_profile_add_mapping(p);
 			m->id = 1;
@@ -126,8 +173,28 @@ static void apply_overrides(struct cprof_config *c, enum cprof_format f)
 {
 	bool trim = c->trim;
 	switch (f) {
+	case CPROF_FMT_DISASM:
+		trim = false;
+		c->granularity = "addresses";
+		c->noinlines = true; /* one source location per address */
+		break;
+	case CPROF_FMT_WEBLIST:
+		trim = false;
+		c->granularity = "addresses";
+		c->noinlines = false; /* inline frames are shown */
+		break;
+	case CPROF_FMT_LIST:
+		trim = false;
+		c->granularity = "lines";
+		break;
+	case CPROF_FMT_PEEK:
+		trim = false;
+		break;
 	case CPROF_FMT_TEXT:
 	case CPROF_FMT_TOP:
+	case CPROF_FMT_TOPPROTO:
+	case CPROF_FMT_FOLDED: /* not pprof's: whole stacks, never trimmed */
+	case CPROF_FMT_FLAME:
 		if (c->nodecount == -1)
 			c->nodecount = 0;
 		break;
@@ -136,7 +203,8 @@ static void apply_overrides(struct cprof_config *c, enum cprof_format f)
 			c->nodecount = 80;
 		break;
 	}
-	if (f == CPROF_FMT_PROTO || f == CPROF_FMT_RAW) {
+	if (f == CPROF_FMT_PROTO || f == CPROF_FMT_RAW || f == CPROF_FMT_LEGACY ||
+	    f == CPROF_FMT_CALLGRIND || f == CPROF_FMT_KCACHEGRIND) {
 		trim = false;
 		c->granularity = "addresses";
 		c->noinlines = false;
@@ -145,6 +213,35 @@ static void apply_overrides(struct cprof_config *c, enum cprof_format f)
 		c->nodecount = 0;
 		c->nodefraction = 0;
 		c->edgefraction = 0;
+	}
+}
+
+/*
+ * pprof's awayFromTTY: the file extension of the formats that go to
+ * profileNNN.<ext> instead of a terminal, or NULL.
+ */
+static const char *away_from_tty_ext(enum cprof_format f)
+{
+	switch (f) {
+	case CPROF_FMT_PROTO:
+	case CPROF_FMT_TOPPROTO:
+		return "pb.gz";
+	case CPROF_FMT_FLAME:
+		return "svg";
+	case CPROF_FMT_CALLGRIND:
+		return "callgraph.out";
+	case CPROF_FMT_SVG:
+		return "svg";
+	case CPROF_FMT_PNG:
+		return "png";
+	case CPROF_FMT_GIF:
+		return "gif";
+	case CPROF_FMT_PDF:
+		return "pdf";
+	case CPROF_FMT_PS:
+		return "ps";
+	default:
+		return NULL;
 	}
 }
 
@@ -201,6 +298,7 @@ static int report_mode(int argc, char **argv)
 	size_t nfilters = 0;
 	struct strbuf filterbuf[9];
 	struct strbuf stype = STRBUF_INIT, title = STRBUF_INIT, out = STRBUF_INIT;
+	struct cprof_regex *symbol_re = NULL; /* the -list/-disasm/-weblist argument */
 
 	cprof_config_init(&cfg);
 	int first = cprof_config_parse(&cfg, argc, argv, &err);
@@ -244,7 +342,14 @@ static int report_mode(int argc, char **argv)
 		return usage_error(&err);
 	}
 
-	/* fetch */
+	/* fetch; separate debug files are looked for in PPROF_BINARY_PATH, then /usr/lib/debug */
+	struct strbuf debug_dirs = STRBUF_INIT;
+	if (getenv("PPROF_BINARY_PATH") && *getenv("PPROF_BINARY_PATH"))
+		strbuf_addf(&debug_dirs, "%s:", getenv("PPROF_BINARY_PATH"));
+	strbuf_addstr(&debug_dirs, "/usr/lib/debug");
+	objtool = cprof_objtool_new(&(struct cprof_objtool_opts){.debug_dirs = debug_dirs.buf});
+	strbuf_release(&debug_dirs);
+	symbolize_spec = cfg.symbolize;
 	if ((rc = load_profiles(sources, nsources, exec, buildid, "source", &p)))
 		goto done;
 	const char *base_src[1];
@@ -262,6 +367,15 @@ static int report_mode(int argc, char **argv)
 			goto done;
 		}
 	}
+
+	/* pprof's Symbolize: addresses to functions and lines from the binaries, then demangling */
+	struct cprof_symbolize_opts sym_opts;
+	cprof_symbolize_parse(cfg.symbolize, &sym_opts, &notes);
+	if (cprof_profile_symbolize(p, objtool, &sym_opts, &notes, &err)) {
+		rc = fatal(NULL, &err);
+		goto done;
+	}
+	print_notes(&notes);
 
 	/* as pprof, a drop_frames/keep_frames expression that does not compile disables pruning */
 	if (!cfg.all_frames)
@@ -341,6 +455,19 @@ static int report_mode(int argc, char **argv)
 	ro.output_unit = cfg.unit;
 	ro.source_path = cfg.source_path;
 	ro.trim_path = cfg.trim_path;
+	ro.intel_syntax = cfg.intel_syntax;
+	ro.obj = objtool;
+	if (format_arg && *format_arg) {
+		symbol_re = cprof_regex_compile(format_arg, &err);
+		if (!symbol_re) {
+			char why[sizeof(err.msg)];
+			snprintf(why, sizeof(why), "%s", cprof_error_msg(&err));
+			cprof_error_set(&err, CPROF_E_USAGE, "parsing argument regexp %s: %s", format_arg, why);
+			rc = fatal(NULL, &err);
+			goto done;
+		}
+		ro.symbol = symbol_re;
+	}
 	ro.title = "";
 	if (p->nmapping && p->mapping[0].file[0]) {
 		cprof_path_base(p->mapping[0].file, &title);
@@ -378,10 +505,55 @@ static int report_mode(int argc, char **argv)
 	case CPROF_FMT_COMMENTS:
 		r = cprof_render_comments(&rpt, &out, &err);
 		break;
+	case CPROF_FMT_TREE:
+	case CPROF_FMT_PEEK:
+		r = cprof_render_tree(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_TAGS:
+		r = cprof_render_tags(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_TOPPROTO:
+		r = cprof_render_topproto(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_FOLDED:
+		r = cprof_render_folded(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_FLAME:
+		r = cprof_render_flame(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_LIST:
+		r = cprof_render_list(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_DISASM:
+		r = cprof_render_disasm(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_WEBLIST:
+		r = cprof_render_weblist(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_LEGACY:
+		if (rpt.opt.ratio != 1)
+			cprof_profile_scale(p, rpt.opt.ratio);
+		r = cprof_render_legacy(&rpt, &out, &err);
+		break;
 	case CPROF_FMT_PROTO:
 		if (rpt.opt.ratio != 1)
 			cprof_profile_scale(p, rpt.opt.ratio);
 		r = cprof_pprof_encode(p, &out, &err);
+		break;
+	case CPROF_FMT_DOT:
+		r = cprof_render_dot(&rpt, &out, &err);
+		break;
+	case CPROF_FMT_SVG:
+	case CPROF_FMT_PNG:
+	case CPROF_FMT_GIF:
+	case CPROF_FMT_PDF:
+	case CPROF_FMT_PS:
+	case CPROF_FMT_WEB:
+		r = cprof_render_graphviz(&rpt, format, &out, &err);
+		break;
+	case CPROF_FMT_CALLGRIND:
+	case CPROF_FMT_KCACHEGRIND:
+		r = cprof_render_callgrind(&rpt, &out, &err);
 		break;
 	default:
 		cprof_error_set(&err, CPROF_E_UNSUPPORTED, "output format not supported");
@@ -395,16 +567,26 @@ static int report_mode(int argc, char **argv)
 
 	const char *output = cfg.output;
 	char autoname[64];
-	if ((!output || !*output) && format == CPROF_FMT_PROTO && isatty(STDOUT_FILENO)) {
+	const char *tty_ext = away_from_tty_ext(format);
+	if ((!output || !*output) && tty_ext && isatty(STDOUT_FILENO)) {
 		/* pprof's awayFromTTY: binary output never goes to a terminal */
 		for (int i = 1; i < 10000; i++) {
-			snprintf(autoname, sizeof(autoname), "profile%03d.pb.gz", i);
+			snprintf(autoname, sizeof(autoname), "profile%03d.%s", i, tty_ext);
 			if (access(autoname, F_OK) != 0)
 				break;
 		}
 		output = autoname;
 	}
-	if (output && *output) {
+	if ((!output || !*output) && (format == CPROF_FMT_WEB || format == CPROF_FMT_KCACHEGRIND)) {
+		/* pprof's visualizers: a temporary file opened in a browser or KCachegrind */
+		const char *viewers[8] = {"kcachegrind"};
+		bool web = format == CPROF_FMT_WEB;
+		size_t nv = web ? cprof_browsers(viewers, CPROF_ARRAY_SIZE(viewers)) : 1;
+		if (cprof_view(out.buf, out.len, web ? "svg" : "grind", viewers, nv,
+			       web ? "no browser found: set BROWSER" : "cannot run 'kcachegrind': not found",
+			       &err))
+			rc = fatal(NULL, &err);
+	} else if (output && *output) {
 		fprintf(stderr, "Generating report in %s\n", output);
 		if (write_output(output, out.buf, out.len, &err))
 			rc = fatal(NULL, &err);
@@ -424,6 +606,9 @@ done:
 		strbuf_release(&filterbuf[i]);
 	cprof_profile_free(p);
 	cprof_profile_free(base);
+	cprof_regex_free(symbol_re);
+	cprof_objtool_free(objtool);
+	objtool = NULL;
 	return rc;
 }
 

@@ -64,7 +64,7 @@ const struct cprof_opt cprof_opts[] = {
 
 	{"base", OPT_STRING, F(base), NULL, "Source options", "Source of base profile for profile subtraction"},
 	{"diff_base", OPT_STRING, F(diff_base), NULL, "Source options", "Source of base profile for comparison"},
-	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Options for profile symbolization (none, local, fastlocal, force)"},
+	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Symbolization: local, fastlocal, none, force, demangle=default|templates|full|none"},
 	{"buildid", OPT_STRING, F(buildid), NULL, "Source options", "Override build id for first mapping"},
 	{"add_comment", OPT_STRING, F(add_comment), NULL, "Source options", "Annotation string to record in the profile"},
 	{"all_frames", OPT_BOOL, F(all_frames), NULL, "Source options", "Ignore drop_frames and keep_frames regexps"},

@@ -5,9 +5,14 @@
 set -eu
 
 pkgs="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-libgraphviz-dev libelf-dev libdw-dev libpcre2-dev gzip"
+libgraphviz-dev libelf-dev libdw-dev libpcre2-dev gzip libcapstone-dev libiberty-dev"
 if [ "${1:-}" = "--test" ]; then
-	pkgs="$pkgs golang-go time"
+	# llvm: llvm-symbolizer/llvm-objdump for the upstream-pprof oracle of the symbolization tests;
+	# libgoogle-perftools-dev: CPU profiles of the C test programs; libc6-dbg: libc debug info
+	pkgs="$pkgs golang-go time llvm libgoogle-perftools-dev libc6-dbg"
+	# chromium: the call graph SVG's pan-and-zoom script is run headless; libxml2-utils:
+	# xmllint checks the SVG is well-formed (tests/graph)
+	pkgs="$pkgs chromium libxml2-utils"
 fi
 
 missing=""

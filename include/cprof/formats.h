@@ -57,6 +57,52 @@ int cprof_pprof_decode(const unsigned char *data, size_t len, struct cprof_profi
 		       struct cprof_error *err);
 
 /*
+ * The legacy formats (formats/legacy_*.c), one parser each, tried in this
+ * order after profile.proto: gperftools/Go binary CPU (and Java CPU), heap
+ * text (heapz, heap_v2, Go debug=1 heap, growthz, fragmentationz), Go count
+ * profiles (goroutine, threadcreate), threadz, contention (contentionz, Go
+ * block and mutex), Java heapz/contentionz. Same contract as
+ * cprof_pprof_decode(): -1 with err->code CPROF_E_FORMAT means "not this
+ * format"; other errors are final ("parsing profile: ..."). The result is
+ * what Go 1.19's pprof makes of the file, drop_frames/keep_frames included
+ * (not yet checked with cprof_profile_check_valid()).
+ */
+int cprof_legacy_cpu_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+			   struct cprof_error *err);
+int cprof_legacy_heap_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+			    struct cprof_error *err);
+int cprof_legacy_count_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+			     struct cprof_error *err);
+int cprof_legacy_thread_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+			      struct cprof_error *err);
+int cprof_legacy_contention_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+				  struct cprof_error *err);
+int cprof_legacy_java_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+			    struct cprof_error *err);
+
+/*
+ * Folded stacks (formats/folded.c): "root;...;leaf <count>" per line, as
+ * FlameGraph and `cprof -folded` write them; sample type samples/count,
+ * one function and location per distinct frame. Same contract as
+ * cprof_pprof_decode(); tried last.
+ */
+int cprof_folded_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+		       struct cprof_error *err);
+
+/*
+ * Use what a Go debug=1 text profile's '#' comment lines say, which pprof
+ * ignores (p->text_comments, set by the heap, count and contention
+ * parsers): locations without lines get the frames printed for their
+ * address (innermost first; with lines false only the outermost function,
+ * without file or line, as symbol-table-only symbolization gives), their
+ * mapping the has_* flags pprof's symbolizer would set, and goroutine
+ * samples their labels. Meant right after parsing, instead of
+ * symbolizing from a binary. Clears p->text_comments; returns the number
+ * of locations named.
+ */
+size_t cprof_profile_use_text_comments(struct cprof_profile *p, bool lines);
+
+/*
  * profile.proto encoder (formats/pprof_write.c, through protobuf-c code
  * generated from formats/profile.proto). Writes the profile gzipped, with
  * pprof's string table order, to out.

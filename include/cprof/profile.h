@@ -58,6 +58,8 @@ const char *cprof_strtab_intern(struct cprof_strtab *t, const char *s, size_t le
 
 /* ---- the model ----------------------------------------------------------- */
 
+struct cprof_text_comments; /* formats/legacy_comments.c */
+
 struct cprof_value_type {
 	const char *type; /* "cpu", "alloc_space", ... */
 	const char *unit; /* "nanoseconds", "bytes", "count", ... */
@@ -142,6 +144,15 @@ struct cprof_profile {
 	size_t ncomment;
 	const char *default_sample_type;
 	const char *doc_url;
+
+	/*
+	 * What the '#' comment lines of a Go debug=1 text profile say (the
+	 * function, file and line of each address, the labels of each
+	 * goroutine), which pprof ignores. NULL for every other input. Lives
+	 * in the arena; never copied, merged or written.
+	 * cprof_profile_use_text_comments() (formats.h) applies it.
+	 */
+	struct cprof_text_comments *text_comments;
 };
 
 /* A new empty profile (all strings ""). Never NULL. */

@@ -25,7 +25,26 @@
 	X(TRACES, "traces", 0, "Outputs all profile samples in text form")             \
 	X(RAW, "raw", 0, "Outputs a text representation of the raw profile")          \
 	X(COMMENTS, "comments", 0, "Output all profile comments")                     \
-	X(PROTO, "proto", 0, "Outputs the profile in compressed protobuf format")
+	X(PROTO, "proto", 0, "Outputs the profile in compressed protobuf format")     \
+	X(DOT, "dot", 0, "Outputs a graph in DOT format")                          \
+	X(SVG, "svg", 0, "Outputs a graph in SVG format")                          \
+	X(PNG, "png", 0, "Outputs a graph image in PNG format")                    \
+	X(GIF, "gif", 0, "Outputs a graph image in GIF format")                    \
+	X(PDF, "pdf", 0, "Outputs a graph in PDF format")                          \
+	X(PS, "ps", 0, "Outputs a graph in PS format")                             \
+	X(WEB, "web", 0, "Visualize graph through web browser")                    \
+	X(CALLGRIND, "callgrind", 0, "Outputs a graph in callgrind format")        \
+	X(KCACHEGRIND, "kcachegrind", 0, "Visualize report in KCachegrind")        \
+	X(LIST, "list", 1, "Output annotated source for functions matching regexp")  \
+	X(DISASM, "disasm", 1, "Output assembly listings annotated with samples")    \
+	X(WEBLIST, "weblist", 1, "Output annotated source and assembly as an HTML page") \
+	X(LEGACY, "legacy", 0, "Outputs the profile in Go's debug=1 legacy text format") \
+	X(TREE, "tree", 0, "Outputs a text rendering of call graph")              \
+	X(PEEK, "peek", 1, "Output callers/callees of functions matching regexp") \
+	X(TAGS, "tags", 0, "Outputs all tags in the profile")                     \
+	X(TOPPROTO, "topproto", 0, "Outputs top entries in compressed protobuf format") \
+	X(FOLDED, "folded", 0, "Outputs folded stacks (FlameGraph/speedscope/inferno input)") \
+	X(FLAME, "flame", 0, "Outputs an interactive flame graph as a self-contained SVG")
 
 enum cprof_format {
 	CPROF_FMT_NONE,
@@ -36,6 +55,7 @@ enum cprof_format {
 };
 
 struct cprof_label_unit; /* transform.h */
+struct cprof_objtool;    /* symbolize.h */
 
 struct cprof_report_opts {
 	enum cprof_format format;
@@ -61,6 +81,8 @@ struct cprof_report_opts {
 	const struct cprof_regex *symbol; /* -list/-peek/-disasm regex, NULL if none */
 	const char *source_path;
 	const char *trim_path;
+	bool intel_syntax;            /* -disasm/-weblist assembly syntax */
+	struct cprof_objtool *obj;    /* opens binaries for -disasm and -weblist; may be NULL */
 
 	/* pprof's NumLabelUnits (cprof_profile_num_label_units), sorted by key; may be empty */
 	const struct cprof_label_unit *num_label_units;
@@ -91,5 +113,33 @@ void cprof_report_profile_labels(const struct cprof_report *rpt, struct strbuf *
 int cprof_render_text(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
 int cprof_render_traces(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
 int cprof_render_comments(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -tree, and -peek when opt.symbol is set (render/tree.c). */
+int cprof_render_tree(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -tags in Go 1.19's layout (render/tags.c). */
+int cprof_render_tags(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -topproto: the top table as a gzipped profile.proto (render/topproto.c). */
+int cprof_render_topproto(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -folded: one "root;...;leaf value" line per distinct stack (render/folded.c). */
+int cprof_render_folded(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -flame: a self-contained interactive flame graph SVG (render/flame.c). */
+int cprof_render_flame(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -dot: pprof's DOT text (render/dot.c). */
+int cprof_render_dot(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/*
+ * -svg, -png, -gif, -pdf, -ps: the DOT graph laid out and rendered in
+ * process by Graphviz (render/graphviz.c); SVG gets a pan-and-zoom script.
+ */
+int cprof_render_graphviz(struct cprof_report *rpt, enum cprof_format f, struct strbuf *out,
+			  struct cprof_error *err);
+/* -callgrind: the callgrind format of pprof (render/callgrind.c). */
+int cprof_render_callgrind(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -list=regex: annotated source (render/list.c). */
+int cprof_render_list(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -disasm=regex: annotated assembly (render/disasm.c). */
+int cprof_render_disasm(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* -weblist=regex: HTML page of source with its assembly (render/weblist.c). */
+int cprof_render_weblist(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
+/* Go's debug=1 text of the profile's kind: heap, contention or count (render/legacy.c). */
+int cprof_render_legacy(struct cprof_report *rpt, struct strbuf *out, struct cprof_error *err);
 
 #endif

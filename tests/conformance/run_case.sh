@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# run_case.sh ROW - run one row (1-based line number) of ../shared/conformance/pprof/CASES.tsv
-# through cprof and compare stdout with the golden byte for byte.
+# run_case.sh ROW [proto] - run one row (1-based line number) of
+# ../shared/conformance/pprof/CASES.tsv through cprof and compare stdout
+# with the golden byte for byte. With "proto", a parse-only row dumps the
+# profile after a round trip through profile.proto (cprof dump -proto).
 #
 # Environment: CPROF (the binary), SHARED (../shared). Exit 77 (skipped)
 # when the corpus is absent, when the row needs something the reference
@@ -9,6 +11,7 @@
 # the row's output format is one cprof does not offer yet.
 set -u
 rowno=$1
+mode=${2:-}
 root=${SHARED:-$(dirname "$0")/../../../shared}/conformance/pprof
 cprof=${CPROF:?CPROF must name the cprof binary}
 [ -f "$root/CASES.tsv" ] || { echo "conformance corpus absent"; exit 77; }
@@ -31,7 +34,7 @@ if [[ $args == "(parse only"* ]]; then
 	if ! "$cprof" dump --help >/dev/null 2>&1; then
 		echo "skipped: cprof dump not available"; exit 77
 	fi
-	cmd=("$cprof" dump "$root/$input")
+	cmd=("$cprof" dump ${mode:+-$mode} "$root/$input")
 	workdir=$root
 else
 	read -r -a argv <<<"$args"

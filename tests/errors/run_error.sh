@@ -97,6 +97,37 @@ concatenated)
 	gzip -dc "$good" >"$tmp/raw"; cat "$tmp/raw" "$tmp/raw" >"$tmp/cc"
 	expect_error "$tmp/cc" -top "$tmp/cc"
 	grep -q "concatenated profiles detected" "$tmp/err" || fail "$(cat "$tmp/err")" ;;
+legacy_truncated_many)
+	# every legacy parser on prefixes of a real file: never a crash, one line on error
+	n=0
+	for f in go/heap.txt go/block.txt go/goroutine.txt gperf/cpu.prof gperf/heap.end.heap; do
+		in=$src/testdata/$f
+		[ -f "$in" ] || { echo "skipped: $in absent"; exit 77; }
+		size=$(wc -c <"$in")
+		for ((cut = 1; cut < size; cut += size / 41 + 1)); do
+			head -c "$cut" "$in" >"$tmp/l"
+			"$cprof" -top "$tmp/l" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			[ $rc -eq 0 ] || [ $rc -eq 2 ] || fail "$f cut $cut: exit $rc"
+			if [ $rc -eq 2 ]; then
+				[ ! -s "$tmp/out" ] || fail "$f cut $cut: stdout not empty"
+				[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$f cut $cut: $(cat "$tmp/err")"
+			fi
+			n=$((n + 1))
+		done
+	done
+	echo "$n truncations" ;;
+legacy_pprof_crasher)
+	# pprof's fuzz/testdata crasher: a Java heapz sample with a zero count
+	printf -- '--- heapz 1 ---\nformat = java\n0 0 @ 0\n' >"$tmp/j"
+	expect_error "$tmp/j" -top "$tmp/j"
+	grep -q "parsing profile: parsing sample 0 0 @ 0: second value must be non-zero" "$tmp/err" ||
+		fail "$(cat "$tmp/err")" ;;
+legacy_malformed)
+	# Go's threadcreate profile with an empty stack, which pprof rejects too
+	in=$src/testdata/go/threadcreate.txt
+	expect_error "$in" -top "$in"
+	grep -q "parsing profile: malformed profile format" "$tmp/err" || fail "$(cat "$tmp/err")" ;;
 usage_unknown_flag)
 	expect_usage -nosuchflag x ;;
 usage_two_formats)

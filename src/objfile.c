@@ -1,0 +1,1807 @@
+/*
+ * objfile.c - ELF object files for symbolization: load bias, frames at an
+ * address (DWARF with inline frames, symbol tables), symbols, code bytes.
+ *
+ * The recipe, for a runtime address A of a mapping [start, limit) at file
+ * offset `offset`:
+ *
+ *   1. object address  O = A - base, where base is pprof's GetBase for the
+ *      PT_LOAD header holding A's file offset (A - start + offset):
+ *      ET_EXEC and ET_DYN: base = start - offset + p_offset - p_vaddr.
+ *   2. compile unit    the CU whose DW_AT_ranges (or low/high pc) hold O.
+ *   3. inline chain    the deepest DW_TAG_subprogram or
+ *                      DW_TAG_inlined_subroutine holding O, then its
+ *                      enclosing inlined subroutines up to the subprogram.
+ *                      Each CU is indexed once, on first use, into disjoint
+ *                      address segments that name their deepest DIE.
+ *   4. frames          innermost: the line-table row for O; each caller:
+ *                      the DW_AT_call_file/call_line of the frame below.
+ *                      Names: linkage name, else DW_AT_name, through
+ *                      abstract_origin/specification.
+ *   5. symbol table    the outermost frame takes the name of the ELF
+ *                      symbol holding O (of the largest size among those at
+ *                      one address); a symbol with size 0 reaches to the
+ *                      next symbol. Without DWARF that is the only frame,
+ *                      and a local symbol gets its STT_FILE's name as file.
+ *
+ * That is what llvm-symbolizer answers (and so upstream pprof), so that
+ * profiles symbolized by cprof and by pprof agree.
+ *
+ * The DWARF may live in a separate file: <debug dir>/.build-id/xx/yyy.debug
+ * first, then the .gnu_debuglink name (CRC checked) beside the binary, in
+ * its .debug/ directory and under <debug dir>/<binary's directory>/.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
+
+#include "cprof/symbolize.h"
+
+/* ---- data --------------------------------------------------------------------- */
+
+struct esym {
+	uint64_t addr, size;
+	const char *name;
+	uint32_t idx;   /* symbol table index for local symbols, else 0 */
+	bool is_func;   /* STT_FUNC or STT_GNU_IFUNC */
+	bool is_data;   /* STT_OBJECT */
+};
+
+struct file_sym {
+	uint32_t idx;
+	const char *name;
+};
+
+/* A subprogram or inlined subroutine DIE of an indexed CU. */
+struct sub {
+	Dwarf_Off off;      /* DIE offset */
+	uint32_t parent;    /* enclosing inlined subroutine/subprogram, or CPROF_NONE */
+	bool inlined;       /* DW_TAG_inlined_subroutine */
+	const char *name;   /* resolved on first use; NULL until then */
+};
+
+/* A disjoint address segment [lo, hi) whose deepest subroutine is sub. */
+struct seg {
+	uint64_t lo, hi;
+	uint32_t sub;
+};
+
+struct cu {
+	Dwarf_Off off; /* CU DIE offset */
+	bool indexed;
+	struct sub *subs;
+	size_t nsubs, asubs;
+	struct seg *segs;
+	size_t nsegs;
+	Dwarf_Lines *lines; /* NULL if none (or not read yet) */
+	size_t nlines;
+	uint64_t *laddr;    /* the rows' addresses, for a cache-friendly search */
+	bool lines_read;
+	const char **fnames; /* file names as llvm-symbolizer forms them, by raw file index */
+	size_t nfnames;
+};
+
+struct cu_range {
+	uint64_t lo, hi;
+	uint32_t cu;
+};
+
+/* Cached answer for one object address. */
+struct cache_ent {
+	uint64_t addr;
+	struct cprof_frame *frames;
+	uint32_t n;
+	uint8_t used; /* 0 empty, 1 full answer, 2 fast answer */
+};
+
+/* One ELF file (shared by every mapping that names it). */
+struct elfobj {
+	char *path;
+	int fd;
+	Elf *elf;
+	GElf_Ehdr eh;
+	GElf_Phdr *ph;
+	size_t nph;
+	char build_id[129];
+	bool have_text;
+	bool is_go; /* a Go binary: its symbol names are shown as Go prints them */
+	uint64_t text_addr; /* .text section address, for FindTextProgHeader */
+
+	/* symbols */
+	bool syms_loaded;
+	struct esym *syms; /* all accepted symbols, by address */
+	size_t nsyms;
+	struct esym *lsyms; /* llvm-symbolizer's view: one per address (largest size) */
+	size_t nlsyms;
+	struct file_sym *fsyms;
+	size_t nfsyms, afsyms;
+	bool dynsym_only; /* no .symtab: the exported symbols only, so sizes must hold */
+
+	/* DWARF */
+	bool dw_tried;
+	int dfd;
+	Elf *delf;
+	Dwarf *dw;
+	char *dpath;
+	struct cu *cus;
+	size_t ncus;
+	struct cu_range *cur;
+	size_t ncur;
+
+	/* answers */
+	struct cache_ent *cache;
+	size_t ncache, acache; /* acache is a power of 2 */
+
+	struct elfobj *next;
+};
+
+struct cprof_objfile {
+	struct cprof_objtool *t;
+	struct elfobj *o;
+	uint64_t start, limit, offset;
+	bool base_done;
+	int base_rc;
+	char base_err[512];
+	uint64_t base;
+	struct cprof_objfile *next;
+};
+
+/* A path that could not be opened, with its error (tried once). */
+struct failed {
+	char *path;
+	struct cprof_error err;
+	struct failed *next;
+};
+
+struct cprof_objtool {
+	char *debug_dirs;
+	struct elfobj *objs;
+	struct cprof_objfile *files;
+	struct failed *failed;
+	struct cprof_arena arena;
+	struct cprof_strtab strs;
+};
+
+static const char *intern(struct cprof_objtool *t, const char *s)
+{
+	return s ? cprof_strtab_intern(&t->strs, s, strlen(s)) : "";
+}
+
+/*
+ * A Go function name as the Go runtime prints it: the linker writes the
+ * runtime's names with the type arguments of a generic instantiation
+ * shortened to "[...]" ("main.sum[go.shape.float64_0]" is "main.sum[...]"),
+ * and ABI0 assembly functions without their ".abi0" symbol suffix.
+ */
+static const char *go_name(struct cprof_objtool *t, const char *name)
+{
+	size_t n = strlen(name);
+	if (n > 5 && !strcmp(name + n - 5, ".abi0"))
+		n -= 5;
+	const char *open = memchr(name, '[', n);
+	const char *close = NULL;
+	for (size_t i = n; i > 0 && open; i--)
+		if (name[i - 1] == ']') {
+			close = name + i - 1;
+			break;
+		}
+	if (open && close && close > open && !(close - open == 4 && !strncmp(open, "[...]", 5))) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_add(&sb, name, (size_t)(open - name) + 1);
+		strbuf_addstr(&sb, "...");
+		strbuf_add(&sb, close, n - (size_t)(close - name));
+		const char *r = cprof_strtab_intern(&t->strs, sb.buf, sb.len);
+		strbuf_release(&sb);
+		return r;
+	}
+	return cprof_strtab_intern(&t->strs, name, n);
+}
+
+/* ---- tool ------------------------------------------------------------------------ */
+
+struct cprof_objtool *cprof_objtool_new(const struct cprof_objtool_opts *o)
+{
+	struct cprof_objtool *t = cprof_xcalloc(1, sizeof(*t));
+	t->debug_dirs = cprof_xstrdup(o && o->debug_dirs ? o->debug_dirs : "/usr/lib/debug");
+	cprof_arena_init(&t->arena);
+	cprof_strtab_init(&t->strs, &t->arena);
+	elf_version(EV_CURRENT);
+	return t;
+}
+
+static void elfobj_free(struct elfobj *o)
+{
+	if (o->dw)
+		dwarf_end(o->dw);
+	if (o->delf)
+		elf_end(o->delf);
+	if (o->dfd >= 0)
+		close(o->dfd);
+	if (o->elf)
+		elf_end(o->elf);
+	if (o->fd >= 0)
+		close(o->fd);
+	for (size_t i = 0; i < o->ncus; i++) {
+		free(o->cus[i].subs);
+		free(o->cus[i].segs);
+		free(o->cus[i].fnames);
+		free(o->cus[i].laddr);
+	}
+	free(o->cus);
+	free(o->cur);
+	free(o->ph);
+	free(o->syms);
+	free(o->lsyms);
+	free(o->fsyms);
+	free(o->cache);
+	free(o->dpath);
+	free(o->path);
+	free(o);
+}
+
+void cprof_objtool_free(struct cprof_objtool *t)
+{
+	if (!t)
+		return;
+	for (struct elfobj *o = t->objs, *n; o; o = n) {
+		n = o->next;
+		elfobj_free(o);
+	}
+	for (struct cprof_objfile *f = t->files, *n; f; f = n) {
+		n = f->next;
+		free(f);
+	}
+	for (struct failed *f = t->failed, *n; f; f = n) {
+		n = f->next;
+		free(f->path);
+		free(f);
+	}
+	cprof_strtab_release(&t->strs);
+	cprof_arena_release(&t->arena);
+	free(t->debug_dirs);
+	free(t);
+}
+
+/* ---- opening ---------------------------------------------------------------------- */
+
+static void hex_build_id(Elf *elf, char *out, size_t outsz)
+{
+	const void *p;
+	ssize_t n = dwelf_elf_gnu_build_id(elf, &p);
+	out[0] = '\0';
+	if (n <= 0)
+		return;
+	static const char hex[] = "0123456789abcdef";
+	size_t k = 0;
+	for (ssize_t i = 0; i < n && k + 2 < outsz; i++) {
+		unsigned char c = ((const unsigned char *)p)[i];
+		out[k++] = hex[c >> 4];
+		out[k++] = hex[c & 15];
+	}
+	out[k] = '\0';
+}
+
+static struct elfobj *elfobj_open(const char *path, struct cprof_error *err)
+{
+	struct stat st;
+	if (stat(path, &st)) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "%s", strerror(errno));
+		msg[0] = (char)tolower((unsigned char)msg[0]); /* Go's error text */
+		cprof_error_set(err, CPROF_E_IO, "stat %s: %s", path, msg);
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cprof_error_set(err, CPROF_E_IO, "error opening %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	unsigned char magic[4];
+	if (pread(fd, magic, 4, 0) != 4) {
+		close(fd);
+		cprof_error_set(err, CPROF_E_IO, "error reading magic number from %s: unexpected EOF", path);
+		return NULL;
+	}
+	if (memcmp(magic, ELFMAG, 4)) {
+		close(fd);
+		cprof_error_set(err, CPROF_E_FORMAT, "unrecognized binary format: %s", path);
+		return NULL;
+	}
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	GElf_Ehdr eh;
+	size_t nph = 0;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) || elf_getphdrnum(elf, &nph)) {
+		cprof_error_set(err, CPROF_E_FORMAT, "error reading ELF file %s: %s", path,
+				elf_errmsg(-1) ? elf_errmsg(-1) : "bad ELF header");
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return NULL;
+	}
+	struct elfobj *o = cprof_xcalloc(1, sizeof(*o));
+	o->path = cprof_xstrdup(path);
+	o->fd = fd;
+	o->dfd = -1;
+	o->elf = elf;
+	o->eh = eh;
+	o->ph = cprof_xcalloc(nph ? nph : 1, sizeof(*o->ph));
+	for (size_t i = 0; i < nph; i++)
+		if (gelf_getphdr(elf, (int)i, &o->ph[o->nph]))
+			o->nph++;
+	hex_build_id(elf, o->build_id, sizeof(o->build_id));
+	size_t shstrndx;
+	if (!elf_getshdrstrndx(elf, &shstrndx)) {
+		for (Elf_Scn *s = elf_nextscn(elf, NULL); s; s = elf_nextscn(elf, s)) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(s, &sh))
+				continue;
+			const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+			if (name && !strcmp(name, ".text")) {
+				o->have_text = true;
+				o->text_addr = sh.sh_addr;
+			}
+			if (name && (!strcmp(name, ".gopclntab") || !strcmp(name, ".data.rel.ro.gopclntab") ||
+				     !strcmp(name, ".note.go.buildid")))
+				o->is_go = true;
+		}
+	}
+	return o;
+}
+
+/* pprof's FindTextProgHeader: the executable PT_LOAD holding .text. */
+static const GElf_Phdr *text_prog_header(const struct elfobj *o)
+{
+	if (!o->have_text)
+		return NULL;
+	for (size_t i = 0; i < o->nph; i++) {
+		const GElf_Phdr *p = &o->ph[i];
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && o->text_addr >= p->p_vaddr &&
+		    o->text_addr < p->p_vaddr + p->p_memsz)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * pprof's GetBase (HEAD): the bias to subtract from runtime addresses.
+ * Kernel images (ET_EXEC in the upper half, or mapped at 0) get the
+ * simple kernel rules; the _stext symbol refinements are not needed for
+ * user-space profiles.
+ */
+static int get_base(const struct elfobj *o, const GElf_Phdr *seg, uint64_t start, uint64_t limit,
+		    uint64_t offset, uint64_t *base, struct cprof_error *err)
+{
+	if (start == 0 && offset == 0 && (limit == UINT64_MAX || limit == 0)) {
+		*base = 0; /* a fake mapping over the whole address space */
+		return 0;
+	}
+	switch (o->eh.e_type) {
+	case ET_EXEC:
+		if (!seg) {
+			*base = 0;
+			return 0;
+		}
+		if (start > 0 && start < 0x8000000000000000ULL) {
+			*base = start - offset + seg->p_offset - seg->p_vaddr;
+			return 0;
+		}
+		if (seg->p_vaddr == start - offset) {
+			*base = offset;
+			return 0;
+		}
+		if (start >= seg->p_vaddr && limit > start &&
+		    (offset == 0 || offset == 0xc000000000000000ULL || offset == start)) {
+			*base = start - seg->p_vaddr;
+			return 0;
+		}
+		if (start == 0 && limit != 0) {
+			*base = start - seg->p_vaddr;
+			return 0;
+		}
+		return cprof_error_set(err, CPROF_E_UNSUPPORTED,
+				       "don't know how to handle EXEC segment: start=0x%llx limit=0x%llx offset=0x%llx",
+				       (unsigned long long)start, (unsigned long long)limit,
+				       (unsigned long long)offset);
+	case ET_REL:
+		if (offset != 0)
+			return cprof_error_set(err, CPROF_E_UNSUPPORTED, "don't know how to handle mapping.Offset");
+		*base = start;
+		return 0;
+	case ET_DYN:
+		if (!seg)
+			*base = start - offset;
+		else
+			*base = start - offset + seg->p_offset - seg->p_vaddr;
+		return 0;
+	}
+	return cprof_error_set(err, CPROF_E_UNSUPPORTED, "don't know how to handle FileHeader.Type %u",
+			       (unsigned)o->eh.e_type);
+}
+
+/*
+ * pprof's findProgramHeader: the PT_LOAD segment of the mapping that
+ * holds addr (ProgramHeadersForMapping + HeaderForFileOffset).
+ */
+static int find_header(const struct cprof_objfile *f, uint64_t addr, const GElf_Phdr **out,
+		       struct cprof_error *err)
+{
+	const struct elfobj *o = f->o;
+	*out = NULL;
+	if (f->start >= f->limit || f->limit >= (1ULL << 63)) {
+		*out = text_prog_header(o);
+		return 0;
+	}
+	const uint64_t page = 4096;
+	uint64_t map_off = f->offset, map_lim = f->offset + (f->limit - f->start);
+	const GElf_Phdr *cand[64];
+	size_t ncand = 0, nload = 0;
+	for (size_t i = 0; i < o->nph; i++) {
+		const GElf_Phdr *p = &o->ph[i];
+		if (p->p_type != PT_LOAD)
+			continue;
+		nload++;
+		if (p->p_filesz == 0)
+			continue;
+		uint64_t seg_lim = p->p_offset + p->p_memsz;
+		if (!(map_off < seg_lim && p->p_offset < map_lim))
+			continue;
+		uint64_t aligned = p->p_offset > (p->p_vaddr & (page - 1)) ? p->p_offset - (p->p_vaddr & (page - 1)) : 0;
+		if (map_off < aligned)
+			continue;
+		if (map_off > p->p_offset && seg_lim < map_off + page && map_lim >= seg_lim + page)
+			continue;
+		if (ncand < CPROF_ARRAY_SIZE(cand))
+			cand[ncand++] = p;
+	}
+	if (nload == 0)
+		return 0;
+	if (ncand == 0)
+		return cprof_error_set(err, CPROF_E_UNSUPPORTED, "no program header matches mapping info");
+	if (ncand == 1) {
+		*out = cand[0];
+		return 0;
+	}
+	uint64_t foff = addr - f->start + f->offset;
+	for (size_t i = 0; i < ncand; i++) {
+		if (foff >= cand[i]->p_offset && foff < cand[i]->p_offset + cand[i]->p_memsz) {
+			if (*out)
+				return cprof_error_set(err, CPROF_E_UNSUPPORTED,
+						       "found second program header that matches file offset %llx",
+						       (unsigned long long)foff);
+			*out = cand[i];
+		}
+	}
+	if (!*out)
+		return cprof_error_set(err, CPROF_E_UNSUPPORTED, "no program header matches file offset %llx",
+				       (unsigned long long)foff);
+	return 0;
+}
+
+struct cprof_objfile *cprof_objtool_open(struct cprof_objtool *t, const char *path, uint64_t start,
+					 uint64_t limit, uint64_t offset, struct cprof_error *err)
+{
+	for (struct cprof_objfile *f = t->files; f; f = f->next)
+		if (!strcmp(f->o->path, path) && f->start == start && f->limit == limit && f->offset == offset)
+			return f;
+	for (struct failed *x = t->failed; x; x = x->next)
+		if (!strcmp(x->path, path)) {
+			*err = x->err;
+			return NULL;
+		}
+	struct elfobj *o = NULL;
+	for (o = t->objs; o; o = o->next)
+		if (!strcmp(o->path, path))
+			break;
+	if (!o) {
+		o = elfobj_open(path, err);
+		if (!o) {
+			struct failed *x = cprof_xcalloc(1, sizeof(*x));
+			x->path = cprof_xstrdup(path);
+			x->err = *err;
+			x->next = t->failed;
+			t->failed = x;
+			return NULL;
+		}
+		o->next = t->objs;
+		t->objs = o;
+	}
+	/* as pprof's openELF: check that some base can be computed */
+	uint64_t b;
+	if (get_base(o, text_prog_header(o), start, limit, offset, &b, err)) {
+		cprof_error_prefix(err, "could not identify base for %s", path);
+		return NULL;
+	}
+	struct cprof_objfile *f = cprof_xcalloc(1, sizeof(*f));
+	f->t = t;
+	f->o = o;
+	f->start = start;
+	f->limit = limit;
+	f->offset = offset;
+	f->next = t->files;
+	t->files = f;
+	return f;
+}
+
+const char *cprof_objfile_path(const struct cprof_objfile *f)
+{
+	return f->o->path;
+}
+
+const char *cprof_objfile_build_id(const struct cprof_objfile *f)
+{
+	return f->o->build_id;
+}
+
+int cprof_objfile_machine(const struct cprof_objfile *f, int *elf_class)
+{
+	if (elf_class)
+		*elf_class = f->o->eh.e_ident[EI_CLASS] == ELFCLASS32 ? 32 : 64;
+	return f->o->eh.e_machine;
+}
+
+int cprof_objfile_obj_addr(struct cprof_objfile *f, uint64_t addr, uint64_t *objaddr,
+			   struct cprof_error *err)
+{
+	bool fake = f->start == 0 && f->offset == 0 && (f->limit == 0 || f->limit == UINT64_MAX);
+	if (!f->base_done && !fake && (addr < f->start || addr >= f->limit)) {
+		/* pprof would fix the bias (as an error) with this address; it belongs to another mapping */
+		return cprof_error_set(err, CPROF_E_UNSUPPORTED,
+				       "specified address %llx is outside the mapping range [%llx, %llx] for file \"%s\"",
+				       (unsigned long long)addr, (unsigned long long)f->start,
+				       (unsigned long long)f->limit, f->o->path);
+	}
+	if (!f->base_done) {
+		struct cprof_error e = {0};
+		const GElf_Phdr *ph = NULL;
+		f->base_done = true;
+		if (!fake)
+			f->base_rc = find_header(f, addr, &ph, &e);
+		if (!f->base_rc)
+			f->base_rc = get_base(f->o, ph, f->start, f->limit, f->offset, &f->base, &e);
+		if (f->base_rc)
+			snprintf(f->base_err, sizeof(f->base_err), "%s", cprof_error_msg(&e));
+	}
+	if (f->base_rc)
+		return cprof_error_set(err, CPROF_E_UNSUPPORTED, "%s", f->base_err);
+	*objaddr = addr - f->base;
+	return 0;
+}
+
+/* ---- symbol tables ---------------------------------------------------------------- */
+
+static int cmp_esym(const void *a, const void *b)
+{
+	const struct esym *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	/* stable: symbol table order (idx holds the global position) */
+	return 0;
+}
+
+struct esym_ord {
+	struct esym s;
+	size_t pos;
+};
+
+static int cmp_esym_ord(const void *a, const void *b)
+{
+	const struct esym_ord *x = a, *y = b;
+	int c = cmp_esym(&x->s, &y->s);
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static size_t read_symtab(struct cprof_objtool *t, struct elfobj *o, Elf *elf, Elf_Scn *scn,
+			  struct esym_ord **v, size_t *n, size_t *alloc)
+{
+	GElf_Shdr sh;
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!gelf_getshdr(scn, &sh) || !data || sh.sh_entsize == 0)
+		return 0;
+	size_t count = sh.sh_size / sh.sh_entsize, added = 0;
+	Elf_Data *xdata = NULL;
+	for (Elf_Scn *s = elf_nextscn(elf, NULL); s; s = elf_nextscn(elf, s)) {
+		GElf_Shdr xs;
+		if (gelf_getshdr(s, &xs) && xs.sh_type == SHT_SYMTAB_SHNDX && xs.sh_link == elf_ndxscn(scn))
+			xdata = elf_getdata(s, NULL);
+	}
+	for (size_t i = 1; i < count; i++) {
+		GElf_Sym sym;
+		Elf32_Word xndx = 0;
+		if (!gelf_getsymshndx(data, xdata, (int)i, &sym, &xndx))
+			continue;
+		const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (!name)
+			continue;
+		int type = GELF_ST_TYPE(sym.st_info);
+		size_t shndx = sym.st_shndx == SHN_XINDEX ? xndx : sym.st_shndx;
+		if (sym.st_shndx == SHN_UNDEF || (sym.st_shndx >= SHN_LORESERVE && sym.st_shndx != SHN_XINDEX)) {
+			if (type == STT_FILE) {
+				ALLOC_GROW(o->fsyms, o->nfsyms + 1, o->afsyms);
+				o->fsyms[o->nfsyms].idx = (uint32_t)i;
+				o->fsyms[o->nfsyms].name = intern(t, name);
+				o->nfsyms++;
+			}
+			continue;
+		}
+		(void)shndx;
+		if (type != STT_NOTYPE && type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC)
+			continue;
+		ALLOC_GROW(*v, *n + 1, *alloc);
+		struct esym_ord *e = &(*v)[*n];
+		e->s.addr = sym.st_value;
+		e->s.size = sym.st_size;
+		e->s.name = o->is_go ? go_name(t, name) : intern(t, name);
+		e->s.idx = GELF_ST_BIND(sym.st_info) == STB_LOCAL ? (uint32_t)i : 0;
+		e->s.is_func = type == STT_FUNC || type == STT_GNU_IFUNC;
+		e->s.is_data = type == STT_OBJECT;
+		e->pos = *n;
+		(*n)++;
+		added++;
+	}
+	return added;
+}
+
+static void load_symbols(struct cprof_objtool *t, struct elfobj *o)
+{
+	if (o->syms_loaded)
+		return;
+	o->syms_loaded = true;
+	struct esym_ord *v = NULL;
+	size_t n = 0, alloc = 0;
+	Elf_Scn *symtab = NULL, *dynsym = NULL;
+	for (Elf_Scn *s = elf_nextscn(o->elf, NULL); s; s = elf_nextscn(o->elf, s)) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(s, &sh))
+			continue;
+		if (sh.sh_type == SHT_SYMTAB && !symtab)
+			symtab = s;
+		else if (sh.sh_type == SHT_DYNSYM && !dynsym)
+			dynsym = s;
+	}
+	/* .dynsym only when there is no .symtab (llvm-symbolizer's rule) */
+	Elf *symelf = o->elf;
+	if (symtab)
+		read_symtab(t, o, symelf, symtab, &v, &n, &alloc);
+	if (!symtab && dynsym) {
+		o->dynsym_only = true;
+		read_symtab(t, o, o->elf, dynsym, &v, &n, &alloc);
+		for (size_t i = 0; i < n; i++)
+			v[i].s.idx = 0;
+		o->nfsyms = 0;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_esym_ord);
+	o->syms = cprof_xcalloc(n ? n : 1, sizeof(*o->syms));
+	o->lsyms = cprof_xcalloc(n ? n : 1, sizeof(*o->lsyms));
+	for (size_t i = 0; i < n; i++)
+		o->syms[i] = v[i].s;
+	o->nsyms = n;
+	/* one per address: the largest size, the last in table order among equals */
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && v[i + 1].s.addr == v[i].s.addr)
+			continue;
+		o->lsyms[o->nlsyms++] = v[i].s;
+	}
+	free(v);
+}
+
+/* llvm-symbolizer's getNameFromSymbolTable. */
+static const struct esym *symtab_lookup(const struct elfobj *o, uint64_t addr)
+{
+	size_t lo = 0, hi = o->nlsyms;
+	while (lo < hi) { /* first symbol with address > addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->lsyms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct esym *s = &o->lsyms[lo - 1];
+	if (s->size != 0 && s->addr + s->size <= addr)
+		return NULL;
+	return s;
+}
+
+static const char *symtab_file(const struct elfobj *o, const struct esym *s)
+{
+	if (!s->idx)
+		return NULL;
+	const char *name = NULL;
+	for (size_t i = 0; i < o->nfsyms && o->fsyms[i].idx < s->idx; i++)
+		name = o->fsyms[i].name;
+	return name;
+}
+
+/* pprof's addr2LinerNM lookup (fastlocal): nearest symbol at or below addr. */
+static const struct esym *nm_lookup(const struct elfobj *o, uint64_t addr)
+{
+	if (o->nsyms == 0 || addr < o->syms[0].addr ||
+	    addr >= o->syms[o->nsyms - 1].addr + o->syms[o->nsyms - 1].size)
+		return NULL;
+	size_t lo = 0, hi = o->nsyms;
+	while (lo + 1 < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint64_t v = o->syms[mid].addr;
+		if (addr == v) {
+			lo = mid;
+			break;
+		} else if (addr > v) {
+			lo = mid;
+		} else {
+			hi = mid;
+		}
+	}
+	const struct esym *s = &o->syms[lo];
+	/* nm's view bounds data symbols only; with .dynsym alone the local
+	 * functions are missing, so every symbol keeps to its size */
+	if ((s->is_data || o->dynsym_only) && addr >= s->addr + s->size)
+		return NULL;
+	return s;
+}
+
+/* ---- separate debug files ----------------------------------------------------------- */
+
+static bool file_crc_matches(int fd, GElf_Word want)
+{
+	unsigned char buf[65536];
+	uLong crc = crc32(0L, Z_NULL, 0);
+	off_t off = 0;
+	for (;;) {
+		ssize_t r = pread(fd, buf, sizeof(buf), off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		if (r == 0)
+			break;
+		crc = crc32(crc, buf, (uInt)r);
+		off += r;
+	}
+	return (GElf_Word)crc == want;
+}
+
+static bool has_debug_info(Elf *elf)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	for (Elf_Scn *s = elf_nextscn(elf, NULL); s; s = elf_nextscn(elf, s)) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(s, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (name && (!strcmp(name, ".debug_info") || !strcmp(name, ".zdebug_info")))
+			return true;
+	}
+	return false;
+}
+
+/* Open path as a debug file: an ELF with DWARF (and the CRC, when crc_check). */
+static bool try_debug_file(struct elfobj *o, const char *path, bool crc_check, GElf_Word crc)
+{
+	if (!strcmp(path, o->path))
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (crc_check && !file_crc_matches(fd, crc)) {
+		close(fd);
+		return false;
+	}
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !has_debug_info(elf)) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return false;
+	}
+	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+	if (!dw) {
+		elf_end(elf);
+		close(fd);
+		return false;
+	}
+	o->dfd = fd;
+	o->delf = elf;
+	o->dw = dw;
+	o->dpath = cprof_xstrdup(path);
+	return true;
+}
+
+static bool find_debug_file(struct cprof_objtool *t, struct elfobj *o)
+{
+	struct strbuf p = STRBUF_INIT;
+	bool found = false;
+	/* by build id, in every debug directory */
+	size_t bl = strlen(o->build_id);
+	if (bl > 2) {
+		for (const char *d = t->debug_dirs; d && *d && !found;) {
+			const char *colon = strchr(d, ':');
+			size_t len = colon ? (size_t)(colon - d) : strlen(d);
+			if (len) {
+				strbuf_reset(&p);
+				strbuf_addf(&p, "%.*s/.build-id/%.2s/%s.debug", (int)len, d, o->build_id, o->build_id + 2);
+				found = try_debug_file(o, p.buf, false, 0);
+			}
+			d = colon ? colon + 1 : NULL;
+		}
+	}
+	/* by .gnu_debuglink */
+	GElf_Word crc = 0;
+	const char *link = found ? NULL : dwelf_elf_gnu_debuglink(o->elf, &crc);
+	if (link && *link) {
+		const char *slash = strrchr(o->path, '/');
+		struct strbuf dir = STRBUF_INIT;
+		if (slash)
+			strbuf_add(&dir, o->path, (size_t)(slash - o->path));
+		else
+			strbuf_addch(&dir, '.');
+		for (size_t i = 0; i < 2 && !found; i++) {
+			strbuf_reset(&p);
+			strbuf_addf(&p, "%s/%s%s", dir.buf, i ? ".debug/" : "", link);
+			found = try_debug_file(o, p.buf, true, crc);
+		}
+		char *absdir = realpath(dir.buf, NULL);
+		for (const char *d = t->debug_dirs; d && *d && !found && absdir;) {
+			const char *colon = strchr(d, ':');
+			size_t len = colon ? (size_t)(colon - d) : strlen(d);
+			if (len) {
+				strbuf_reset(&p);
+				strbuf_addf(&p, "%.*s%s/%s", (int)len, d, absdir, link);
+				found = try_debug_file(o, p.buf, true, crc);
+			}
+			d = colon ? colon + 1 : NULL;
+		}
+		free(absdir);
+		strbuf_release(&dir);
+	}
+	strbuf_release(&p);
+	return found;
+}
+
+
+/* ---- line table file names ------------------------------------------------------------ */
+
+/*
+ * The file table of a line program header (.debug_line, DWARF 2 to 5),
+ * read here because the path llvm-symbolizer prints is built from the raw
+ * parts (compilation directory, include directory, file name) by its own
+ * rule, which is not libdw's:
+ *
+ *   name absolute                      -> name
+ *   otherwise                          -> [comp_dir/][include_dir/]name
+ *   where include_dir = dirs[idx] (v5) or dirs[idx-1] (v2-4, idx > 0),
+ *   and comp_dir is prepended unless include_dir is absolute (even for
+ *   DWARF 5's directory 0, which usually repeats comp_dir: LLVM 14 does so).
+ *
+ * Header layout (DWARF 5, 32-bit):
+ *   unit_length u32 | version u16 | address_size u8 | seg_sel_size u8 |
+ *   header_length u32 | min_inst_len u8 | max_ops u8 | default_is_stmt u8 |
+ *   line_base s8 | line_range u8 | opcode_base u8 | std_opcode_lengths[opcode_base-1] |
+ *   dir_format_count u8 | (content uleb, form uleb)* | dir_count uleb | dirs |
+ *   file_format_count u8 | (content uleb, form uleb)* | file_count uleb | files
+ * DWARF 2-4: ... opcode lengths | include dirs (strings, "" ends) |
+ *   files (name string, dir uleb, mtime uleb, length uleb; "" ends).
+ */
+struct cur {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static uint64_t rd_n(struct cur *c, size_t n)
+{
+	uint64_t v = 0;
+	if ((size_t)(c->end - c->p) < n) {
+		c->bad = true;
+		c->p = c->end;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) /* little-endian only: x86-64, aarch64 */
+		v |= (uint64_t)c->p[i] << (8 * i);
+	c->p += n;
+	return v;
+}
+
+static uint64_t rd_uleb(struct cur *c)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	while (c->p < c->end) {
+		unsigned char b = *c->p++;
+		if (shift < 64)
+			v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80))
+			return v;
+	}
+	c->bad = true;
+	return 0;
+}
+
+static const char *rd_str(struct cur *c)
+{
+	const unsigned char *z = memchr(c->p, 0, (size_t)(c->end - c->p));
+	if (!z) {
+		c->bad = true;
+		c->p = c->end;
+		return "";
+	}
+	const char *s = (const char *)c->p;
+	c->p = z + 1;
+	return s;
+}
+
+static Elf_Data *debug_section(Elf *elf, const char *name)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	for (Elf_Scn *s = elf_nextscn(elf, NULL); s; s = elf_nextscn(elf, s)) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(s, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!n)
+			continue;
+		bool gnu = n[0] == '.' && n[1] == 'z' && !strcmp(n + 2, name + 1);
+		if (strcmp(n, name) && !gnu)
+			continue;
+		if (sh.sh_flags & SHF_COMPRESSED)
+			elf_compress(s, 0, 0);
+		else if (gnu)
+			elf_compress_gnu(s, 0, 0);
+		return elf_getdata(s, NULL);
+	}
+	return NULL;
+}
+
+static const char *sec_str(Elf_Data *d, uint64_t off)
+{
+	if (!d || off >= d->d_size)
+		return "";
+	const char *s = (const char *)d->d_buf + off;
+	return memchr(s, 0, d->d_size - off) ? s : "";
+}
+
+/* One DWARF 5 entry-format field: a string (path) or a number (directory index). */
+static void rd_form(struct cur *c, uint64_t form, int offsz, Elf_Data *str, Elf_Data *line_str,
+		    const char **sval, uint64_t *uval)
+{
+	*sval = NULL;
+	*uval = 0;
+	switch (form) {
+	case DW_FORM_string: *sval = rd_str(c); break;
+	case DW_FORM_line_strp: *sval = sec_str(line_str, rd_n(c, (size_t)offsz)); break;
+	case DW_FORM_strp: *sval = sec_str(str, rd_n(c, (size_t)offsz)); break;
+	case DW_FORM_udata: *uval = rd_uleb(c); break;
+	case DW_FORM_data1: *uval = rd_n(c, 1); break;
+	case DW_FORM_data2: *uval = rd_n(c, 2); break;
+	case DW_FORM_data4: *uval = rd_n(c, 4); break;
+	case DW_FORM_data8: *uval = rd_n(c, 8); break;
+	case DW_FORM_data16: rd_n(c, 8), rd_n(c, 8); break;
+	case DW_FORM_block: {
+		uint64_t n = rd_uleb(c);
+		if (n > (uint64_t)(c->end - c->p))
+			c->bad = true, c->p = c->end;
+		else
+			c->p += n;
+		break;
+	}
+	default: c->bad = true; break; /* strx and others: not used in line tables in practice */
+	}
+}
+
+/* LLVM's sys::path::append of one component. */
+static void path_append(struct strbuf *sb, const char *comp)
+{
+	if (sb->len && sb->buf[sb->len - 1] == '/') {
+		while (*comp == '/')
+			comp++;
+		strbuf_addstr(sb, comp);
+		return;
+	}
+	if (comp[0] != '/' && sb->len)
+		strbuf_addch(sb, '/');
+	strbuf_addstr(sb, comp);
+}
+
+static void read_file_names(struct cprof_objtool *t, struct elfobj *o, struct cu *c, Dwarf_Die *cudie)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word stmt;
+	if (!dwarf_attr(cudie, DW_AT_stmt_list, &a) || dwarf_formudata(&a, &stmt))
+		return;
+	const char *comp_dir = dwarf_attr(cudie, DW_AT_comp_dir, &a) ? dwarf_formstring(&a) : NULL;
+	if (!comp_dir)
+		comp_dir = "";
+	Elf *elf = dwarf_getelf(o->dw);
+	Elf_Data *line = debug_section(elf, ".debug_line");
+	if (!line || stmt >= line->d_size)
+		return;
+	Elf_Data *str = debug_section(elf, ".debug_str");
+	Elf_Data *line_str = debug_section(elf, ".debug_line_str");
+	struct cur cu = {(const unsigned char *)line->d_buf + stmt,
+			 (const unsigned char *)line->d_buf + line->d_size, false};
+	uint64_t len = rd_n(&cu, 4);
+	int offsz = 4;
+	if (len == 0xffffffff) {
+		len = rd_n(&cu, 8);
+		offsz = 8;
+	}
+	if (len < (uint64_t)(cu.end - cu.p))
+		cu.end = cu.p + len;
+	unsigned version = (unsigned)rd_n(&cu, 2);
+	if (version < 2 || version > 5)
+		return;
+	if (version >= 5)
+		rd_n(&cu, 2); /* address_size, segment_selector_size */
+	rd_n(&cu, (size_t)offsz); /* header_length */
+	rd_n(&cu, version >= 4 ? 5 : 4);
+	unsigned opcode_base = (unsigned)rd_n(&cu, 1);
+	for (unsigned i = 1; i < opcode_base; i++)
+		rd_n(&cu, 1); /* standard_opcode_lengths */
+	const char **dirs = NULL, **names = NULL;
+	uint64_t *didx = NULL;
+	size_t ndirs = 0, adirs = 0, nnames = 0, anames = 0, adidx = 0;
+	if (version >= 5) {
+		for (int pass = 0; pass < 2 && !cu.bad; pass++) {
+			unsigned nfmt = (unsigned)rd_n(&cu, 1);
+			uint64_t fmt[32][2];
+			if (nfmt > 32) {
+				cu.bad = true;
+				break;
+			}
+			for (unsigned i = 0; i < nfmt; i++) {
+				fmt[i][0] = rd_uleb(&cu);
+				fmt[i][1] = rd_uleb(&cu);
+			}
+			uint64_t count = rd_uleb(&cu);
+			for (uint64_t k = 0; k < count && !cu.bad; k++) {
+				const char *path = "";
+				uint64_t dir = 0;
+				for (unsigned i = 0; i < nfmt; i++) {
+					const char *sv;
+					uint64_t uv;
+					rd_form(&cu, fmt[i][1], offsz, str, line_str, &sv, &uv);
+					if (fmt[i][0] == DW_LNCT_path && sv)
+						path = sv;
+					else if (fmt[i][0] == DW_LNCT_directory_index)
+						dir = uv;
+				}
+				if (pass == 0) {
+					ALLOC_GROW(dirs, ndirs + 1, adirs);
+					dirs[ndirs++] = path;
+				} else {
+					ALLOC_GROW(names, nnames + 1, anames);
+					ALLOC_GROW(didx, nnames + 1, adidx);
+					names[nnames] = path;
+					didx[nnames++] = dir;
+				}
+			}
+		}
+	} else {
+		for (;;) {
+			const char *d = rd_str(&cu);
+			if (cu.bad || !*d)
+				break;
+			ALLOC_GROW(dirs, ndirs + 1, adirs);
+			dirs[ndirs++] = d;
+		}
+		/* file indices start at 1: slot 0 stays empty */
+		ALLOC_GROW(names, 1, anames);
+		ALLOC_GROW(didx, 1, adidx);
+		names[0] = NULL;
+		didx[0] = 0;
+		nnames = 1;
+		for (;;) {
+			const char *n = rd_str(&cu);
+			if (cu.bad || !*n)
+				break;
+			uint64_t d = rd_uleb(&cu);
+			rd_uleb(&cu), rd_uleb(&cu);
+			ALLOC_GROW(names, nnames + 1, anames);
+			ALLOC_GROW(didx, nnames + 1, adidx);
+			names[nnames] = n;
+			didx[nnames++] = d;
+		}
+	}
+	c->fnames = cprof_xcalloc(nnames ? nnames : 1, sizeof(*c->fnames));
+	c->nfnames = nnames;
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < nnames; i++) {
+		if (!names[i])
+			continue;
+		const char *inc = "";
+		if (names[i][0] != '/') {
+			if (version >= 5 ? didx[i] < ndirs : (didx[i] > 0 && didx[i] <= ndirs))
+				inc = dirs[version >= 5 ? didx[i] : didx[i] - 1];
+			strbuf_reset(&sb);
+			/* Go writes comp_dir "." and means the names as they are (runtime/proc.go) */
+			if (comp_dir[0] && inc[0] != '/' && !(o->is_go && !strcmp(comp_dir, ".")))
+				strbuf_addstr(&sb, comp_dir);
+			if (inc[0])
+				path_append(&sb, inc);
+			path_append(&sb, names[i]);
+			c->fnames[i] = intern(t, sb.buf);
+		} else {
+			c->fnames[i] = intern(t, names[i]);
+		}
+	}
+	strbuf_release(&sb);
+	free(dirs);
+	free(names);
+	free(didx);
+}
+
+static const char *cu_file(const struct cu *c, size_t idx)
+{
+	return idx < c->nfnames ? c->fnames[idx] : NULL;
+}
+
+/* ---- DWARF index -------------------------------------------------------------------------- */
+
+static int cmp_cur(const void *a, const void *b)
+{
+	const struct cu_range *x = a, *y = b;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->cu < y->cu ? -1 : x->cu > y->cu;
+}
+
+static void load_dwarf(struct cprof_objtool *t, struct elfobj *o)
+{
+	if (o->dw_tried)
+		return;
+	o->dw_tried = true;
+	if (!find_debug_file(t, o) && has_debug_info(o->elf)) {
+		o->dw = dwarf_begin_elf(o->elf, DWARF_C_READ, NULL);
+		if (o->dw)
+			o->dpath = cprof_xstrdup(o->path);
+	}
+	if (!o->dw)
+		return;
+	size_t acus = 0, acur = 0;
+	Dwarf_CU *cu = NULL, *next;
+	Dwarf_Die cudie, subdie;
+	uint8_t unit_type;
+	Dwarf_Half version;
+	while (dwarf_get_units(o->dw, cu, &next, &version, &unit_type, &cudie, &subdie) == 0) {
+		cu = next;
+		if (unit_type == DW_UT_skeleton)
+			cudie = subdie; /* split DWARF: the .dwo's unit, when libdw found it */
+		if (dwarf_tag(&cudie) != DW_TAG_compile_unit && dwarf_tag(&cudie) != DW_TAG_partial_unit)
+			continue;
+		ALLOC_GROW(o->cus, o->ncus + 1, acus);
+		struct cu *c = &o->cus[o->ncus];
+		memset(c, 0, sizeof(*c));
+		c->off = dwarf_dieoffset(&cudie);
+		uint32_t ci = (uint32_t)o->ncus++;
+		Dwarf_Addr base, lo, hi;
+		ptrdiff_t off = 0;
+		while ((off = dwarf_ranges(&cudie, off, &base, &lo, &hi)) > 0) {
+			if (lo >= hi)
+				continue;
+			ALLOC_GROW(o->cur, o->ncur + 1, acur);
+			o->cur[o->ncur++] = (struct cu_range){lo, hi, ci};
+		}
+	}
+	if (o->ncur)
+		qsort(o->cur, o->ncur, sizeof(*o->cur), cmp_cur);
+}
+
+struct rng {
+	uint64_t lo, hi;
+	uint32_t sub; /* also the DFS order: later (deeper) wins */
+};
+
+struct walk {
+	struct cu *c;
+	struct rng *r;
+	size_t nr, ar;
+};
+
+static void walk_die(struct walk *w, Dwarf_Die *die, uint32_t parent, int depth)
+{
+	Dwarf_Die child;
+	if (depth > 256 || dwarf_child(die, &child) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		uint32_t p = parent;
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) {
+			Dwarf_Addr base, lo, hi;
+			ptrdiff_t off = 0;
+			bool any = false;
+			uint32_t idx = (uint32_t)w->c->nsubs;
+			while ((off = dwarf_ranges(&child, off, &base, &lo, &hi)) > 0) {
+				if (lo >= hi)
+					continue;
+				ALLOC_GROW(w->r, w->nr + 1, w->ar);
+				w->r[w->nr++] = (struct rng){lo, hi, idx};
+				any = true;
+			}
+			if (any || dwarf_haschildren(&child)) {
+				ALLOC_GROW(w->c->subs, w->c->nsubs + 1, w->c->asubs);
+				struct sub *s = &w->c->subs[w->c->nsubs++];
+				s->off = dwarf_dieoffset(&child);
+				s->inlined = tag == DW_TAG_inlined_subroutine;
+				/* the chain ends at a subprogram (llvm's getInlinedChainForAddress) */
+				s->parent = s->inlined ? parent : CPROF_NONE;
+				s->name = NULL;
+				p = idx;
+			}
+		}
+		if (dwarf_haschildren(&child))
+			walk_die(w, &child, p, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+struct heap {
+	struct rng *v;
+	size_t n, a;
+};
+
+static void heap_push(struct heap *h, struct rng r)
+{
+	ALLOC_GROW(h->v, h->n + 1, h->a);
+	size_t i = h->n++;
+	h->v[i] = r;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (h->v[p].sub >= h->v[i].sub)
+			break;
+		struct rng tmp = h->v[p];
+		h->v[p] = h->v[i];
+		h->v[i] = tmp;
+		i = p;
+	}
+}
+
+static void heap_pop(struct heap *h)
+{
+	h->v[0] = h->v[--h->n];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < h->n && h->v[l].sub > h->v[m].sub)
+			m = l;
+		if (r < h->n && h->v[r].sub > h->v[m].sub)
+			m = r;
+		if (m == i)
+			break;
+		struct rng tmp = h->v[m];
+		h->v[m] = h->v[i];
+		h->v[i] = tmp;
+		i = m;
+	}
+}
+
+static int cmp_rng(const void *a, const void *b)
+{
+	const struct rng *x = a, *y = b;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->sub < y->sub ? -1 : x->sub > y->sub;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Index one CU: its subroutine DIEs (DFS order, parents first) and the
+ * disjoint segments where each is the last one, in DFS order, whose
+ * ranges hold the address, i.e. the deepest.
+ */
+static void index_cu(struct elfobj *o, struct cu *c)
+{
+	c->indexed = true;
+	Dwarf_Die cudie;
+	if (!dwarf_offdie(o->dw, c->off, &cudie))
+		return;
+	struct walk w = {c, NULL, 0, 0};
+	walk_die(&w, &cudie, CPROF_NONE, 0);
+	if (w.nr == 0) {
+		free(w.r);
+		return;
+	}
+	/* sweep over the boundaries with a max-heap on DFS order */
+	if (w.nr)
+		qsort(w.r, w.nr, sizeof(*w.r), cmp_rng);
+	uint64_t *pts = cprof_xmalloc(cprof_st_mult(2 * w.nr, sizeof(*pts)));
+	for (size_t i = 0; i < w.nr; i++) {
+		pts[2 * i] = w.r[i].lo;
+		pts[2 * i + 1] = w.r[i].hi;
+	}
+	if (w.nr)
+		qsort(pts, 2 * w.nr, sizeof(*pts), cmp_u64);
+	size_t npts = 0;
+	for (size_t i = 0; i < 2 * w.nr; i++)
+		if (npts == 0 || pts[npts - 1] != pts[i])
+			pts[npts++] = pts[i];
+	struct heap h = {0};
+	size_t next = 0, aseg = 0;
+	for (size_t i = 0; i + 1 < npts; i++) {
+		uint64_t lo = pts[i], hi = pts[i + 1];
+		while (next < w.nr && w.r[next].lo <= lo)
+			heap_push(&h, w.r[next++]);
+		while (h.n && h.v[0].hi <= lo)
+			heap_pop(&h);
+		if (!h.n)
+			continue;
+		uint32_t s = h.v[0].sub;
+		if (c->nsegs && c->segs[c->nsegs - 1].hi == lo && c->segs[c->nsegs - 1].sub == s) {
+			c->segs[c->nsegs - 1].hi = hi;
+			continue;
+		}
+		ALLOC_GROW(c->segs, c->nsegs + 1, aseg);
+		c->segs[c->nsegs++] = (struct seg){lo, hi, s};
+	}
+	free(h.v);
+	free(pts);
+	free(w.r);
+}
+
+static struct cu *cu_for_addr(struct elfobj *o, uint64_t addr)
+{
+	size_t lo = 0, hi = o->ncur;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->cur[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* the nearest ranges below addr; CU ranges may nest in odd DWARF, so look back a little */
+	for (size_t i = lo, k = 0; i > 0 && k < 8; i--, k++)
+		if (addr < o->cur[i - 1].hi)
+			return &o->cus[o->cur[i - 1].cu];
+	return NULL;
+}
+
+static const struct seg *seg_for_addr(const struct cu *c, uint64_t addr)
+{
+	size_t lo = 0, hi = c->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->segs[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || addr >= c->segs[lo - 1].hi)
+		return NULL;
+	return &c->segs[lo - 1];
+}
+
+static void read_lines(struct cprof_objtool *t, struct elfobj *o, struct cu *c)
+{
+	if (c->lines_read)
+		return;
+	c->lines_read = true;
+	Dwarf_Die cudie;
+	if (!dwarf_offdie(o->dw, c->off, &cudie))
+		return;
+	if (dwarf_getsrclines(&cudie, &c->lines, &c->nlines))
+		c->lines = NULL, c->nlines = 0;
+	if (c->nlines) {
+		c->laddr = cprof_xmalloc(cprof_st_mult(c->nlines, sizeof(*c->laddr)));
+		for (size_t i = 0; i < c->nlines; i++) {
+			Dwarf_Addr a = 0;
+			dwarf_lineaddr(dwarf_onesrcline(c->lines, i), &a);
+			c->laddr[i] = a;
+		}
+	}
+	read_file_names(t, o, c, &cudie);
+}
+
+/*
+ * The line-table row for addr: the last row at or below addr, unless it
+ * ends a sequence (llvm's LineTable::lookupAddress over libdw's rows,
+ * which are sorted by address, end-of-sequence first, else in file order).
+ */
+static Dwarf_Line *line_for_addr(struct cu *c, uint64_t addr)
+{
+	size_t lo = 0, hi = c->nlines;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->laddr[mid] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	Dwarf_Line *l = dwarf_onesrcline(c->lines, lo - 1);
+	bool end = false;
+	if (!l || dwarf_lineendsequence(l, &end) || end)
+		return NULL;
+	return l;
+}
+
+static const char *die_name(struct cprof_objtool *t, struct elfobj *o, struct sub *s)
+{
+	if (s->name)
+		return s->name;
+	Dwarf_Die die;
+	const char *name = NULL;
+	if (dwarf_offdie(o->dw, s->off, &die)) {
+		static const int attrs[] = {DW_AT_MIPS_linkage_name, DW_AT_linkage_name, DW_AT_name};
+		for (size_t i = 0; i < CPROF_ARRAY_SIZE(attrs) && !name; i++) {
+			Dwarf_Attribute a;
+			if (dwarf_attr_integrate(&die, attrs[i], &a))
+				name = dwarf_formstring(&a);
+		}
+	}
+	s->name = !name ? "" : o->is_go ? go_name(t, name) : intern(t, name);
+	return s->name;
+}
+
+/* ---- frames ---------------------------------------------------------------------------------- */
+
+struct fbuf {
+	struct cprof_frame *v;
+	size_t n, a;
+};
+
+static void fbuf_add(struct fbuf *b, const char *func, const char *file, int64_t line, int64_t col)
+{
+	ALLOC_GROW(b->v, b->n + 1, b->a);
+	b->v[b->n++] = (struct cprof_frame){func, file, line, col};
+}
+
+/* What llvm-symbolizer prints for addr, as frames (name NULL = "??", file NULL = "??"). */
+static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t addr, struct fbuf *b)
+{
+	load_dwarf(t, o);
+	if (!o->dw)
+		return;
+	struct cu *c = cu_for_addr(o, addr);
+	if (!c)
+		return;
+	if (!c->indexed)
+		index_cu(o, c);
+	read_lines(t, o, c);
+	const struct seg *sg = seg_for_addr(c, addr);
+	Dwarf_Line *l = c->lines ? line_for_addr(c, addr) : NULL;
+	const char *lfile = NULL;
+	int64_t lline = 0, lcol = 0;
+	if (l) {
+		int ln = 0, col = 0;
+		Dwarf_Files *files;
+		size_t idx;
+		dwarf_lineno(l, &ln);
+		dwarf_linecol(l, &col);
+		lfile = dwarf_line_file(l, &files, &idx) ? NULL : cu_file(c, idx);
+		lline = ln;
+		lcol = col;
+	}
+	if (!sg) {
+		if (l)
+			fbuf_add(b, NULL, lfile, lline, lcol);
+		return;
+	}
+	uint64_t call_file = 0, call_line = 0, call_col = 0;
+	bool first = true;
+	for (uint32_t si = sg->sub; si != CPROF_NONE; si = c->subs[si].parent) {
+		struct sub *s = &c->subs[si];
+		const char *name = die_name(t, o, s);
+		if (first) {
+			fbuf_add(b, *name ? name : NULL, lfile, lfile ? lline : 0, lfile ? lcol : 0);
+			first = false;
+		} else {
+			const char *f = cu_file(c, (size_t)call_file);
+			fbuf_add(b, *name ? name : NULL, f, (int64_t)call_line, (int64_t)call_col);
+		}
+		call_file = call_line = call_col = 0;
+		if (s->inlined) {
+			Dwarf_Die die;
+			Dwarf_Attribute a;
+			Dwarf_Word v;
+			if (dwarf_offdie(o->dw, s->off, &die)) {
+				if (dwarf_attr(&die, DW_AT_call_file, &a) && !dwarf_formudata(&a, &v))
+					call_file = v;
+				if (dwarf_attr(&die, DW_AT_call_line, &a) && !dwarf_formudata(&a, &v))
+					call_line = v;
+				if (dwarf_attr(&die, DW_AT_call_column, &a) && !dwarf_formudata(&a, &v))
+					call_col = v;
+			}
+		}
+	}
+}
+
+static struct cache_ent *cache_slot(struct elfobj *o, uint64_t addr)
+{
+	if (o->ncache * 2 >= o->acache) {
+		size_t na = o->acache ? o->acache * 2 : 1024;
+		struct cache_ent *nv = cprof_xcalloc(na, sizeof(*nv));
+		for (size_t i = 0; i < o->acache; i++) {
+			if (!o->cache[i].used)
+				continue;
+			size_t h = (size_t)(o->cache[i].addr * 0x9e3779b97f4a7c15ULL) & (na - 1);
+			while (nv[h].used)
+				h = (h + 1) & (na - 1);
+			nv[h] = o->cache[i];
+		}
+		free(o->cache);
+		o->cache = nv;
+		o->acache = na;
+	}
+	size_t h = (size_t)(addr * 0x9e3779b97f4a7c15ULL) & (o->acache - 1);
+	while (o->cache[h].used && o->cache[h].addr != addr)
+		h = (h + 1) & (o->acache - 1);
+	return &o->cache[h];
+}
+
+int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fast,
+			     const struct cprof_frame **frames, size_t *n)
+{
+	struct elfobj *o = f->o;
+	struct cprof_objtool *t = f->t;
+	struct cache_ent *e = cache_slot(o, objaddr * 2 + (fast ? 1 : 0));
+	if (e->used) {
+		*frames = e->frames;
+		*n = e->n;
+		return 0;
+	}
+	struct fbuf b = {0};
+	load_symbols(t, o);
+	if (fast) {
+		const struct esym *s = nm_lookup(o, objaddr);
+		if (s)
+			fbuf_add(&b, s->name, "", 0, 0);
+	} else {
+		dwarf_frames(t, o, objaddr, &b);
+		const struct esym *s = symtab_lookup(o, objaddr);
+		if (s) {
+			if (b.n == 0)
+				fbuf_add(&b, NULL, NULL, 0, 0);
+			struct cprof_frame *last = &b.v[b.n - 1];
+			last->func = s->name;
+			if (!last->file) {
+				const char *fn = symtab_file(o, s);
+				if (fn)
+					last->file = fn;
+			}
+		}
+		/* pprof reads "??" as empty and drops frames with nothing in them */
+		size_t k = 0;
+		for (size_t i = 0; i < b.n; i++) {
+			struct cprof_frame fr = b.v[i];
+			if (!fr.func)
+				fr.func = "";
+			if (!fr.file) {
+				fr.file = "";
+				if (fr.line == 0)
+					fr.column = 0;
+				else
+					fr.file = "??";
+			}
+			if (!*fr.func && !*fr.file && fr.line == 0)
+				continue;
+			b.v[k++] = fr;
+		}
+		b.n = k;
+	}
+	e = cache_slot(o, objaddr * 2 + (fast ? 1 : 0));
+	e->addr = objaddr * 2 + (fast ? 1 : 0);
+	e->used = 1;
+	e->n = (uint32_t)b.n;
+	e->frames = b.n ? cprof_arena_memdup(&t->arena, b.v, b.n, sizeof(*b.v)) : NULL;
+	o->ncache++;
+	free(b.v);
+	*frames = e->frames;
+	*n = e->n;
+	return 0;
+}
+
+int cprof_objfile_frames(struct cprof_objfile *f, uint64_t addr, bool fast,
+			 const struct cprof_frame **frames, size_t *n, struct cprof_error *err)
+{
+	uint64_t oa;
+	*frames = NULL;
+	*n = 0;
+	if (cprof_objfile_obj_addr(f, addr, &oa, err))
+		return -1;
+	return cprof_objfile_frames_obj(f, oa, fast, frames, n);
+}
+
+const char *cprof_objfile_symbol_at(struct cprof_objfile *f, uint64_t objaddr, uint64_t *start)
+{
+	load_symbols(f->t, f->o);
+	const struct esym *s = symtab_lookup(f->o, objaddr);
+	if (!s)
+		return NULL;
+	if (start)
+		*start = s->addr;
+	return s->name;
+}
+
+bool cprof_objfile_has_dwarf(const struct cprof_objfile *f)
+{
+	return f->o->dw != NULL;
+}
+
+const char *cprof_objfile_debug_path(const struct cprof_objfile *f)
+{
+	return f->o->dpath ? f->o->dpath : "";
+}
+
+/* ---- symbols and code --------------------------------------------------------------------------- */
+
+static void load_dwarf(struct cprof_objtool *t, struct elfobj *o);
+
+struct nmsym {
+	uint64_t addr;
+	const char *name;
+};
+
+static int cmp_nmsym(const void *a, const void *b)
+{
+	const struct nmsym *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * What `nm -n` lists: every defined symbol but file and section symbols,
+ * by (address, name). A stripped file borrows the .symtab of its separate
+ * debug file (nm would list nothing).
+ */
+static size_t nm_symbols(struct cprof_objtool *t, struct elfobj *o, struct nmsym **out)
+{
+	struct nmsym *v = NULL;
+	size_t n = 0, a = 0;
+	Elf *elf = o->elf;
+	bool has_symtab = false;
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn && !has_symtab; scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr sh;
+		has_symtab = gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB;
+	}
+	if (!has_symtab) {
+		load_dwarf(t, o);
+		if (o->delf)
+			elf = o->delf;
+	}
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		size_t count = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 1; i < count; i++) {
+			GElf_Sym sym;
+			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+				continue;
+			int type = GELF_ST_TYPE(sym.st_info);
+			if (type == STT_FILE || type == STT_SECTION)
+				continue;
+			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !*name)
+				continue;
+			ALLOC_GROW(v, n + 1, a);
+			v[n++] = (struct nmsym){sym.st_value, intern(t, name)};
+		}
+		break;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_nmsym);
+	*out = v;
+	return n;
+}
+
+/* pprof's matchSymbol: the names to show for the group, or 0 names. */
+static size_t match_group(struct cprof_objtool *t, const struct nmsym *g, size_t ng, uint64_t end,
+			  const struct cprof_regex *re, uint64_t addr, const char ***names)
+{
+	if (addr != 0 && addr >= g[0].addr && addr <= end) {
+		*names = cprof_xcalloc(ng, sizeof(**names));
+		for (size_t i = 0; i < ng; i++)
+			(*names)[i] = g[i].name;
+		return ng;
+	}
+	static const enum cprof_demangle_mode modes[] = {CPROF_DEMANGLE_FULL, CPROF_DEMANGLE_TEMPLATES,
+							 CPROF_DEMANGLE_DEFAULT};
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < ng; i++) {
+		const char *hit = NULL;
+		if (!re || cprof_regex_match(re, g[i].name))
+			hit = g[i].name;
+		for (size_t m = 0; !hit && m < CPROF_ARRAY_SIZE(modes); m++) {
+			strbuf_reset(&sb);
+			if (cprof_demangle_itanium(g[i].name, modes[m], &sb) && cprof_regex_match(re, sb.buf))
+				hit = intern(t, sb.buf);
+		}
+		if (hit) {
+			strbuf_release(&sb);
+			*names = cprof_xcalloc(1, sizeof(**names));
+			(*names)[0] = hit;
+			return 1;
+		}
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+size_t cprof_objfile_symbols(struct cprof_objfile *f, const struct cprof_regex *re, uint64_t addr,
+			     struct cprof_sym **out)
+{
+	struct nmsym *v;
+	size_t nv = nm_symbols(f->t, f->o, &v);
+	struct cprof_sym *res = NULL;
+	size_t n = 0, a = 0;
+	for (size_t i = 0; i < nv;) {
+		size_t j = i;
+		while (j < nv && v[j].addr == v[i].addr)
+			j++;
+		/* a group ends before the next address; the last one at the end of the list */
+		uint64_t end = j < nv ? v[j].addr - 1 : UINT64_MAX;
+		const char **names;
+		size_t nn = match_group(f->t, v + i, j - i, end, re, addr, &names);
+		if (nn) {
+			ALLOC_GROW(res, n + 1, a);
+			res[n++] = (struct cprof_sym){names, nn, v[i].addr, end};
+		}
+		i = j;
+	}
+	free(v);
+	*out = res;
+	return n;
+}
+
+void cprof_syms_free(struct cprof_sym *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].names);
+	free(v);
+}
+
+int cprof_objfile_code(struct cprof_objfile *f, uint64_t start, uint64_t end, const unsigned char **data,
+		       size_t *n)
+{
+	struct elfobj *o = f->o;
+	for (size_t i = 0; i < o->nph; i++) {
+		const GElf_Phdr *p = &o->ph[i];
+		if (p->p_type != PT_LOAD || start < p->p_vaddr || start >= p->p_vaddr + p->p_filesz)
+			continue;
+		size_t fsize = 0;
+		char *raw = elf_rawfile(o->elf, &fsize);
+		uint64_t off = p->p_offset + (start - p->p_vaddr);
+		if (!raw || off >= fsize)
+			return -1;
+		uint64_t len = end > start ? end - start : 0;
+		uint64_t seg_left = p->p_vaddr + p->p_filesz - start;
+		if (len > seg_left)
+			len = seg_left;
+		if (len > fsize - off)
+			len = fsize - off;
+		*data = (const unsigned char *)raw + off;
+		*n = (size_t)len;
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,3 @@
+module symgo
+
+go 1.19

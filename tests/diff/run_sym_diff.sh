@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# run_sym_diff.sh NAME - one differential case of tests/diff/symbolize_cases.txt.
+#
+# The test binaries and their profiles are built first, once per build
+# directory (testdata/gen/sym/build.sh into $SYMDATA). A case line is
+#
+#   <name> TAB <oracle> TAB <mode> TAB <cprof args> [TAB <oracle args>]
+#
+# oracle   upstream  upstream pprof with llvm-symbolizer/llvm-objdump, built
+#                    from Go's vendored copy (tests/diff/build_upstream_pprof.sh)
+#          go        go tool pprof (Go 1.19), for example on the profile the Go
+#                    runtime symbolized itself (*.sym.pb.gz)
+# mode     exact     stdout byte for byte
+#          asm       instruction text taken out first (tests/diff/asm_normalize.py):
+#                    cprof disassembles with capstone, pprof with llvm-objdump
+# args     split on whitespace; @SYM@ is $SYMDATA; leading NAME=VALUE words
+#          are environment settings; oracle args default to cprof's.
+# -weblist output goes to a file for pprof (it would open a browser).
+#
+# Runs from the repository root with LC_ALL=C TZ=UTC, HOME in a temporary
+# directory, PPROF_BINARY_PATH unset (unless a case sets it).
+# Exit: 0 pass, 1 fail, 77 skipped (go, a compiler, gperftools or LLVM tools missing).
+set -u
+name=${1:?usage: run_sym_diff.sh NAME}
+src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+cprof=${CPROF:?CPROF must name the cprof binary}
+symdata=${SYMDATA:?SYMDATA must name the test data directory}
+casefile=$src/tests/diff/symbolize_cases.txt
+tab=$(printf '\t')
+
+line=$(grep -m1 "^$name$tab" "$casefile") || { echo "no case $name" >&2; exit 1; }
+IFS=$tab read -r _ oracle mode cargs oargs <<<"$line"
+[ -n "${oargs:-}" ] || oargs=$cargs
+
+command -v go >/dev/null 2>&1 || { echo "skipped: go not found"; exit 77; }
+STRIPSYM=${STRIPSYM:?} bash "$src/testdata/gen/sym/build.sh" "$symdata" || exit $?
+case $oracle in
+upstream)
+	for t in llvm-symbolizer llvm-objdump; do
+		command -v $t >/dev/null 2>&1 || { echo "skipped: $t not found"; exit 77; }
+	done
+	up=${UPPROF_DIR:-$symdata/../upprof}
+	bash "$src/tests/diff/build_upstream_pprof.sh" "$up" || exit $?
+	ref=("$up/pprof")
+	;;
+go)
+	ref=("$(go env GOTOOLDIR)/pprof")
+	;;
+*)
+	echo "unknown oracle $oracle" >&2
+	exit 1
+	;;
+esac
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-sym.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/home"
+
+# run OUT ARGS...: one tool, environment words first
+run() {
+	local out=$1
+	shift
+	local env=() args=()
+	for a in "$@"; do
+		a=${a//@SYM@/$symdata}
+		if [ ${#args[@]} -eq 0 ] && [[ $a =~ ^[A-Z_]+= ]]; then
+			env+=("$a")
+		else
+			args+=("$a")
+		fi
+	done
+	(
+		cd "$src" || exit 99
+		unset PPROF_BINARY_PATH PPROF_TOOLS PPROF_OBJTOOL
+		env LC_ALL=C TZ=UTC HOME="$tmp/home" PPROF_TMPDIR="$tmp/pprof" ${env[@]+"${env[@]}"} \
+			"${args[@]}" </dev/null >"$out" 2>"$out.err"
+	)
+	echo $?
+}
+
+read -r -a cv <<<"$cargs"
+read -r -a ov <<<"$oargs"
+exp=$tmp/expected act=$tmp/actual
+if [[ " $oargs " == *" -weblist"* ]]; then
+	# pprof hands the page to a browser unless -output names a file
+	names=() rest=()
+	for a in "${ov[@]}"; do
+		if [ ${#rest[@]} -eq 0 ] && [[ $a =~ ^[A-Z_]+= ]]; then names+=("$a"); else rest+=("$a"); fi
+	done
+	rc_e=$(run "$tmp/ref.out" ${names[@]+"${names[@]}"} "${ref[@]}" "-output=$tmp/ref.html" "${rest[@]}")
+	cp "$tmp/ref.html" "$exp" 2>/dev/null || : >"$exp"
+else
+	names=() rest=()
+	for a in "${ov[@]}"; do
+		if [ ${#rest[@]} -eq 0 ] && [[ $a =~ ^[A-Z_]+= ]]; then names+=("$a"); else rest+=("$a"); fi
+	done
+	rc_e=$(run "$exp" ${names[@]+"${names[@]}"} "${ref[@]}" "${rest[@]}")
+fi
+names=() rest=()
+for a in "${cv[@]}"; do
+	if [ ${#rest[@]} -eq 0 ] && [[ $a =~ ^[A-Z_]+= ]]; then names+=("$a"); else rest+=("$a"); fi
+done
+rc_a=$(run "$act" ${names[@]+"${names[@]}"} "$cprof" "${rest[@]}")
+
+if [ "$mode" = asm ]; then
+	python3 "$src/tests/diff/asm_normalize.py" "$exp" >"$exp.n"
+	python3 "$src/tests/diff/asm_normalize.py" "$act" >"$act.n"
+	exp=$exp.n act=$act.n
+fi
+ok_e=$([ "$rc_e" = 0 ] && echo 0 || echo 1)
+ok_a=$([ "$rc_a" = 0 ] && echo 0 || echo 1)
+if cmp -s "$exp" "$act" && [ "$ok_e" = "$ok_a" ] && [ -s "$exp" -o "$rc_e" != 0 ]; then
+	echo "ok $name"
+	exit 0
+fi
+echo "FAIL $name ($oracle, $mode)"
+echo "    cprof:  $cargs"
+echo "    oracle: $oargs"
+[ "$ok_e" = "$ok_a" ] || echo "    exit status: oracle $rc_e, cprof $rc_a; oracle stderr: $(head -c 300 "$tmp/expected.err"); cprof stderr: $(head -c 300 "$tmp/actual.err")"
+diff -u --label oracle --label cprof "$exp" "$act" | head -60
+exit 1
