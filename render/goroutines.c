@@ -24,38 +24,9 @@
 #include <string.h>
 
 #include "cprof/goroutines.h"
+#include "cprof/runtime_logs.h"
 
 #define MAX_TEXT_IDS 10
-
-static void json_str(struct strbuf *out, const char *s)
-{
-	strbuf_addch(out, '"');
-	for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
-		switch (*q) {
-		case '"':
-			strbuf_addstr(out, "\\\"");
-			break;
-		case '\\':
-			strbuf_addstr(out, "\\\\");
-			break;
-		case '\n':
-			strbuf_addstr(out, "\\n");
-			break;
-		case '\t':
-			strbuf_addstr(out, "\\t");
-			break;
-		case '\r':
-			strbuf_addstr(out, "\\r");
-			break;
-		default:
-			if (*q < 0x20)
-				strbuf_addf(out, "\\u%04x", *q);
-			else
-				strbuf_addch(out, *q);
-		}
-	}
-	strbuf_addch(out, '"');
-}
 
 /* "file:line" → file length and line (0 when there is none). */
 static size_t split_file_line(const char *at, int64_t *line)
@@ -150,7 +121,7 @@ void cprof_goroutines_render_json(const struct cprof_goroutine_summary *s, struc
 	for (size_t i = 0; i < s->nstates; i++) {
 		if (i)
 			strbuf_addstr(out, ", ");
-		json_str(out, s->states[i].state);
+		cprof_json_str(out, s->states[i].state);
 		strbuf_addf(out, ": %" PRId64, s->states[i].count);
 	}
 	strbuf_addstr(out, "}, \"groups\": [");
@@ -159,7 +130,7 @@ void cprof_goroutines_render_json(const struct cprof_goroutine_summary *s, struc
 		strbuf_addstr(out, i ? ",\n" : "\n");
 		strbuf_addf(out, "{\"count\": %" PRId64 ", \"state\": ", g->count);
 		if (g->state)
-			json_str(out, g->state);
+			cprof_json_str(out, g->state);
 		else
 			strbuf_addstr(out, "null");
 		strbuf_addf(out, ", \"wait_minutes\": {\"min\": %" PRId64 ", \"max\": %" PRId64 "}", g->wait_min,
@@ -171,10 +142,10 @@ void cprof_goroutines_render_json(const struct cprof_goroutine_summary *s, struc
 			const char *at = g->created_at ? g->created_at : "";
 			size_t flen = split_file_line(at, &line);
 			strbuf_addstr(out, "{\"function\": ");
-			json_str(out, g->created_by);
+			cprof_json_str(out, g->created_by);
 			strbuf_addstr(out, ", \"file\": ");
 			char *file = cprof_xstrndup(at, flen);
-			json_str(out, file);
+			cprof_json_str(out, file);
 			free(file);
 			strbuf_addf(out, ", \"line\": %" PRId64 "}", line);
 		} else {
@@ -184,17 +155,17 @@ void cprof_goroutines_render_json(const struct cprof_goroutine_summary *s, struc
 		for (size_t j = 0; j < g->nlabels; j++) {
 			if (j)
 				strbuf_addstr(out, ", ");
-			json_str(out, g->labels[j].key);
+			cprof_json_str(out, g->labels[j].key);
 			strbuf_addstr(out, ": ");
-			json_str(out, g->labels[j].str);
+			cprof_json_str(out, g->labels[j].str);
 		}
 		strbuf_addstr(out, "}, \"stack\": [");
 		for (size_t j = 0; j < g->nstack; j++) {
 			const struct cprof_goroutine_frame *f = &g->stack[j];
 			strbuf_addstr(out, j ? ", {\"function\": " : "{\"function\": ");
-			json_str(out, f->function);
+			cprof_json_str(out, f->function);
 			strbuf_addstr(out, ", \"file\": ");
-			json_str(out, f->file);
+			cprof_json_str(out, f->file);
 			strbuf_addf(out, ", \"line\": %" PRId64, f->line);
 			if (f->inlined)
 				strbuf_addstr(out, ", \"inlined\": true");

@@ -58,6 +58,9 @@ void cprof_json_str(struct strbuf *out, const char *s)
 		case '\t':
 			strbuf_addstr(out, "\\t");
 			break;
+		case '\r':
+			strbuf_addstr(out, "\\r");
+			break;
 		default:
 			if (*p < 0x20)
 				strbuf_addf(out, "\\u%04x", *p);
