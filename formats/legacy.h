@@ -206,6 +206,11 @@ void legacy_done(struct legacy *lp, struct cprof_profile **out);
 int legacy_unrecognized(struct cprof_error *err);
 /* A final parse error: "parsing profile: <msg>". */
 int legacy_fail(struct cprof_error *err, const char *fmt, ...) CPROF_PRINTF(2, 3);
+/*
+ * Say where a final parse error (set by legacy_fail) was met: appends
+ * ", at line N" (pprof's messages do not say; cprof's do).
+ */
+void legacy_fail_at_line(struct cprof_error *err, size_t lineno);
 
 /* ---- the memory map (legacy_maps.c) --------------------------------------- */
 

@@ -4,8 +4,11 @@
  *
  * runtime/pprof prints, after each "N @ pc pc ..." record, the frames of
  * the stack (runtime.CallersFrames: inlined calls are frames of their own,
- * innermost first, all with the PC of their physical call), leaving out the
- * runtime frames at the leaf end and runtime.goexit; goroutine profiles
+ * innermost first, all with the PC of their physical call; Go 1.19 gives
+ * each inlined caller a made-up PC of its own instead, which
+ * fold_fake_pcs() puts back together as the runtime's proto writer does),
+ * leaving out the runtime frames at the leaf end and runtime.goexit;
+ * goroutine profiles
  * also print the goroutine's labels (Go's %q strings):
  *
  *   2 @ 0x438176 0x44903e 0x449015 0x4611e5 0x46a6a5 0x4cc798 0x4cc779 0x464c81
@@ -32,6 +35,7 @@
 struct text_frame {
 	const char *name, *file;
 	int64_t line;
+	uint64_t entry; /* the physical function's entry (pc - offset), or 0 */
 };
 
 struct text_symbol {
@@ -102,6 +106,7 @@ struct sym_line {
 	uint64_t addr;
 	struct span name, file;
 	int64_t line;
+	uint64_t entry; /* addr - the "+0x<offset>", or 0 without one */
 };
 
 /*
@@ -126,11 +131,17 @@ static bool parse_sym_line(struct span s, struct sym_line *out)
 	while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
 		i++;
 	struct span name = span_make(s.p + b, i - b);
-	/* drop "+0x<offset>" */
+	uint64_t entry = 0;
+	/* drop "+0x<offset>", keeping pc - offset: the entry of the function that holds the pc */
 	for (size_t k = name.n; k-- > 0;) {
 		if (name.p[k] == '+') {
-			if (k + 2 < name.n && name.p[k + 1] == '0' && name.p[k + 2] == 'x')
+			if (k + 2 < name.n && name.p[k + 1] == '0' && name.p[k + 2] == 'x') {
+				uint64_t off;
+				if (go_parse_uint(span_make(name.p + k + 1, name.n - k - 1), 0, &off, NULL, 0) == 0 &&
+				    off <= addr)
+					entry = addr - off;
 				name.n = k;
+			}
 			break;
 		}
 	}
@@ -153,6 +164,7 @@ static bool parse_sym_line(struct span s, struct sym_line *out)
 			line = 0;
 	}
 	out->addr = addr;
+	out->entry = entry;
 	out->name = name;
 	out->file = name.n ? rest : span_make(rest.p, 0);
 	out->line = name.n ? line : 0;
@@ -318,6 +330,7 @@ static void offer_chain(struct cprof_profile *p, struct sym_build *sb, uint64_t 
 		fr[k].name = cprof_profile_strn(p, f[k].name.p, f[k].name.n);
 		fr[k].file = cprof_profile_strn(p, f[k].file.p, f[k].file.n);
 		fr[k].line = f[k].line;
+		fr[k].entry = f[k].entry;
 	}
 	sb->sym[i].address = addr;
 	sb->sym[i].frame = fr;
@@ -337,8 +350,8 @@ static void offer_chain(struct cprof_profile *p, struct sym_build *sb, uint64_t 
 static void take_record(struct cprof_profile *p, struct sym_build *sb, const struct cprof_sample *s,
 			const struct sym_line *f, size_t nf)
 {
-	static const struct sym_line goexit = {0, {"runtime.goexit", 14}, {"", 0}, 0};
-	static const struct sym_line hidden = {0, {"runtime.<hidden>", 16}, {"", 0}, 0};
+	static const struct sym_line goexit = {0, {"runtime.goexit", 14}, {"", 0}, 0, 0};
+	static const struct sym_line hidden = {0, {"runtime.<hidden>", 16}, {"", 0}, 0, 0};
 	size_t at = 0; /* position in the stack */
 	bool shown = false;
 
@@ -501,19 +514,120 @@ static void add_labels(struct cprof_profile *p, struct cprof_sample *s, const st
 	s->nlabel += tl->nlabel;
 }
 
+/*
+ * Go 1.19's fake PCs. Its tracebacks give an inlined call a stack entry of
+ * its own: the pc inside the inlined body, then a made-up pc in the caller
+ * (the NOP the compiler left at the call site), each printed as one frame.
+ * The runtime's profile.proto writer (runtime/pprof/proto.go, pcDeck)
+ * folds such a run back into one location with the inline chain as its
+ * lines, and so does cprof here, by the same rule: the next entry joins
+ * the run when its frame has the same function entry as the run's last
+ * frame (pc - offset: an inlined frame reports the entry of the function
+ * it is inlined into) under another name (the same name is recursion).
+ * A run becomes one new location (the first entry's address, every
+ * frame's line) shared by all stacks that hold the same run.
+ */
+struct inl_info {
+	uint64_t first_entry, last_entry; /* of the location's innermost / outermost frame */
+	const char *first_name, *last_name;
+};
+
+struct run_index {
+	struct addr_map map;  /* hash of a run -> index into runs */
+	uint32_t *pool;       /* the runs' location indices, back to back */
+	size_t npool, apool;
+	struct run { size_t off; uint32_t n, loc; } *runs;
+	size_t nruns, aruns;
+};
+
+static bool joins(const struct inl_info *in, uint32_t last, uint32_t next)
+{
+	const struct inl_info *a = &in[last], *b = &in[next];
+	return a->last_entry && b->first_entry == a->last_entry && a->last_name && b->first_name &&
+	       strcmp(a->last_name, b->first_name) != 0;
+}
+
+static uint32_t run_location(struct cprof_profile *p, struct run_index *ri, const uint32_t *loc, uint32_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (uint32_t k = 0; k < n; k++)
+		h = (h ^ loc[k]) * 0x100000001b3ULL;
+	for (;; h++) {
+		uint32_t r = addr_map_get(&ri->map, h);
+		if (r == CPROF_NONE)
+			break;
+		if (ri->runs[r].n == n && !memcmp(ri->pool + ri->runs[r].off, loc, n * sizeof(*loc)))
+			return ri->runs[r].loc;
+	}
+	uint32_t nline = 0;
+	for (uint32_t k = 0; k < n; k++)
+		nline += p->location[loc[k]].nline;
+	struct cprof_line *ln = cprof_arena_alloc(&p->arena, cprof_st_mult(nline, sizeof(*ln)));
+	nline = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct cprof_location *src = &p->location[loc[k]];
+		memcpy(ln + nline, src->line, src->nline * sizeof(*ln));
+		nline += src->nline;
+	}
+	struct cprof_location first = p->location[loc[0]];
+	struct cprof_location *l = cprof_profile_add_location(p);
+	l->id = p->nlocation;
+	l->address = first.address;
+	l->mapping = first.mapping;
+	l->line = ln;
+	l->nline = nline;
+
+	ALLOC_GROW(ri->pool, ri->npool + n, ri->apool);
+	memcpy(ri->pool + ri->npool, loc, n * sizeof(*loc));
+	ALLOC_GROW(ri->runs, ri->nruns + 1, ri->aruns);
+	ri->runs[ri->nruns] = (struct run){ri->npool, n, (uint32_t)(p->nlocation - 1)};
+	ri->npool += n;
+	addr_map_put(&ri->map, h, (uint32_t)ri->nruns++);
+	return (uint32_t)(p->nlocation - 1);
+}
+
+static void fold_fake_pcs(struct cprof_profile *p, const struct inl_info *in)
+{
+	struct run_index ri = {0};
+	size_t nloc0 = p->nlocation;
+
+	for (size_t i = 0; i < p->nsample; i++) {
+		struct cprof_sample *s = &p->sample[i];
+		uint32_t out = 0;
+		for (uint32_t k = 0; k < s->nloc;) {
+			uint32_t e = k + 1;
+			while (e < s->nloc && s->loc[e - 1] < nloc0 && s->loc[e] < nloc0 && joins(in, s->loc[e - 1], s->loc[e]))
+				e++;
+			uint32_t loc = e - k > 1 ? run_location(p, &ri, s->loc + k, e - k) : s->loc[k];
+			s->loc[out++] = loc;
+			k = e;
+		}
+		s->nloc = out;
+	}
+	addr_map_release(&ri.map);
+	free(ri.pool);
+	free(ri.runs);
+}
+
 size_t cprof_profile_use_text_comments(struct cprof_profile *p, bool lines)
 {
 	const struct cprof_text_comments *tc = p->text_comments;
 	struct fn_index ix = {0};
 	size_t done = 0;
+	struct inl_info *in;
 
 	if (!tc)
 		return 0;
+	in = cprof_xcalloc(p->nlocation ? p->nlocation : 1, sizeof(*in));
 	for (size_t i = 0; i < p->nlocation; i++) {
 		struct cprof_location *l = &p->location[i];
 		const struct text_symbol *sym;
 		if (l->nline || !(sym = find_symbol(tc, l->address)))
 			continue;
+		in[i].first_entry = sym->frame[0].entry;
+		in[i].first_name = sym->frame[0].name;
+		in[i].last_entry = sym->frame[sym->nframe - 1].entry;
+		in[i].last_name = sym->frame[sym->nframe - 1].name;
 		/* without line information: only the function the address is in (the outermost frame) */
 		const struct text_frame *fr = lines ? sym->frame : sym->frame + sym->nframe - 1;
 		uint32_t n = lines ? sym->nframe : 1;
@@ -539,6 +653,9 @@ size_t cprof_profile_use_text_comments(struct cprof_profile *p, bool lines)
 		done++;
 	}
 	free(ix.name), free(ix.file), free(ix.fn);
+	if (lines)
+		fold_fake_pcs(p, in);
+	free(in);
 
 	if (tc->nsample == p->nsample)
 		for (size_t i = 0; i < tc->nlab; i++)

@@ -144,6 +144,7 @@ int cprof_legacy_contention_parse(const unsigned char *data, size_t len, struct 
 			if (go_parse_int(g[0], 10, &v1, msg, sizeof(msg)) < 0 ||
 			    go_parse_int(g[1], 10, &v2, msg, sizeof(msg)) < 0) {
 				legacy_fail(err, "malformed sample: %.*s: %s", (int)line.n, line.p, msg);
+				legacy_fail_at_line(err, sc.lineno);
 				goto fail;
 			}
 			if (p->period > 0) {
@@ -158,6 +159,7 @@ int cprof_legacy_contention_parse(const unsigned char *data, size_t len, struct 
 				if (go_parse_uint(a, 0, &addr, NULL, 0) < 0) {
 					legacy_fail(err, "malformed sample: %.*s: failed to parse as hex 64-bit number: %.*s",
 						    (int)line.n, line.p, (int)a.n, a.p);
+					legacy_fail_at_line(err, sc.lineno);
 					goto fail;
 				}
 				legacy_push_addr(&lp, addr);

@@ -20,7 +20,8 @@
  * period 1; every address moved back by one; a sample line must match
  * `\A(\d+) @(( 0x[0-9a-f]+)+)\z` exactly (no trailing space, at least one
  * address), else the whole profile is "malformed profile format" (Go's
- * threadcreate profile with an empty stack, "5 @", is rejected so). The
+ * threadcreate profile with an empty stack, "5 @", is rejected so; cprof
+ * adds where: ", at line 2: '5 @'"). The
  * count is read with base prefixes ("010" is 8). Comment lines, and so the
  * goroutine labels, are ignored; cprof keeps them aside (legacy_comments.c).
  */
@@ -28,6 +29,23 @@
 #include <string.h>
 
 #include "formats/legacy.h"
+
+/*
+ * pprof's "malformed profile format", with the line number and the line
+ * (its first 60 bytes, control bytes shown as '?', so the message stays
+ * one printable line).
+ */
+static void malformed(const struct line_scanner *sc, struct cprof_error *err)
+{
+	char shown[64];
+	size_t n = sc->text.n < 60 ? sc->text.n : 60;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)sc->text.p[i];
+		shown[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	legacy_fail(err, "malformed profile format, at line %zu: '%.*s%s'", sc->lineno, (int)n, shown,
+		    sc->text.n > n ? "..." : "");
+}
 
 /* countStartRE `\A(\S+) profile: total \d+\z`; the type in *type. */
 static bool match_start(struct span s, struct span *type)
@@ -106,12 +124,16 @@ int cprof_legacy_count_parse(const unsigned char *data, size_t len, struct cprof
 		if (span_has_prefix(line, "---"))
 			break;
 		int64_t n;
-		if (!match_sample(line, &count, &addrs) || go_parse_int(count, 0, &n, NULL, 0) < 0)
-			goto malformed;
+		if (!match_sample(line, &count, &addrs) || go_parse_int(count, 0, &n, NULL, 0) < 0) {
+			malformed(&sc, err);
+			goto fail;
+		}
 		for (size_t pos = 0; next_hex_number(addrs, &pos, &a);) {
 			uint64_t addr;
-			if (go_parse_uint(a, 0, &addr, NULL, 0) < 0)
-				goto malformed;
+			if (go_parse_uint(a, 0, &addr, NULL, 0) < 0) {
+				malformed(&sc, err);
+				goto fail;
+			}
 			legacy_push_addr(&lp, addr);
 		}
 		if (legacy_add_sample(&lp, 0, &n, 1, err) < 0)
@@ -122,8 +144,6 @@ int cprof_legacy_count_parse(const unsigned char *data, size_t len, struct cprof
 	legacy_done(&lp, out);
 	return 0;
 
-malformed:
-	legacy_fail(err, "malformed profile format");
 fail:
 	legacy_release(&lp);
 	return -1;

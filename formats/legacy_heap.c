@@ -303,8 +303,10 @@ int cprof_legacy_heap_parse(const unsigned char *data, size_t len, struct cprof_
 		}
 		if (is_memory_map_sentinel(line))
 			break;
-		if (parse_sample(&lp, &h, line, err) < 0)
+		if (parse_sample(&lp, &h, line, err) < 0) {
+			legacy_fail_at_line(err, sc.lineno);
 			goto fail;
+		}
 	}
 	if (lscan_err(&sc, err) < 0 || legacy_additional_sections(&lp, &sc, err) < 0)
 		goto fail;

@@ -874,3 +874,10 @@ int legacy_fail(struct cprof_error *err, const char *fmt, ...)
 	va_end(ap);
 	return cprof_error_set(err, CPROF_E_CORRUPT, "parsing profile: %s", msg);
 }
+
+void legacy_fail_at_line(struct cprof_error *err, size_t lineno)
+{
+	size_t n = strlen(err->msg);
+	if (err->code == CPROF_E_CORRUPT && n + 32 < sizeof(err->msg))
+		snprintf(err->msg + n, sizeof(err->msg) - n, ", at line %zu", lineno);
+}

@@ -447,21 +447,23 @@ int test_legacy_errors(void)
 	CHECK_INT(expect_error("--- heapz 1 ---\nformat = java\nresolution = bytes\n 5 09 @ 0x1\n",
 			       "parsing profile: parsing sample 5 09 @ 0x1: strconv.ParseInt: parsing \"09\": invalid syntax"),
 		  0);
-	CHECK_INT(expect_error("threadcreate profile: total 5\n5 @\n", "parsing profile: malformed profile format"), 0);
-	CHECK_INT(expect_error("goroutine profile: total 5\n1 @ 0x1 \n", "parsing profile: malformed profile format"), 0);
+	CHECK_INT(expect_error("threadcreate profile: total 5\n5 @\n",
+			       "parsing profile: malformed profile format, at line 2: '5 @'"), 0);
+	CHECK_INT(expect_error("goroutine profile: total 5\n1 @ 0x1 \n",
+			       "parsing profile: malformed profile format, at line 2: '1 @ 0x1 '"), 0);
 	CHECK_INT(expect_error("heap profile: 1: 2 [3: 4] @ heap/2\n0: 5 [0: 0] @ 0x1\n",
-			       "parsing profile: inuse count was 0 but inuse bytes was 5"),
+			       "parsing profile: inuse count was 0 but inuse bytes was 5, at line 2"),
 		  0);
 	CHECK_INT(expect_error("heap profile: 1: 2 [3: 4] @ heap/2\nfoo\n",
-			       "parsing profile: unexpected number of sample values: got 0, want 6"),
+			       "parsing profile: unexpected number of sample values: got 0, want 6, at line 2"),
 		  0);
 	CHECK_INT(expect_error("heap profile: 1: 2 [3: 4] @ heap/2\n1: 99999999999999999999 [0: 0] @ 0x1\n",
 			       "parsing profile: malformed sample: 1: 99999999999999999999 [0: 0] @ 0x1: "
-			       "strconv.ParseInt: parsing \"99999999999999999999\": value out of range"),
+			       "strconv.ParseInt: parsing \"99999999999999999999\": value out of range, at line 2"),
 		  0);
 	CHECK_INT(expect_error("heap profile: 1: 2 [3: 4] @ heap/2\n1: 1 [0: 0] @ 0x11112222333344445\n",
 			       "parsing profile: malformed sample: 1: 1 [0: 0] @ 0x11112222333344445: "
-			       "failed to parse as hex 64-bit number: 0x11112222333344445"),
+			       "failed to parse as hex 64-bit number: 0x11112222333344445, at line 2"),
 		  0);
 	CHECK_INT(expect_error("heap profile: 1: 2 [3: 4] @ heapz\n", "parsing profile: unrecognized profile format"), 0);
 	CHECK_INT(expect_error("--- contention:\nfoo = 1\n", "parsing profile: unrecognized profile format"), 0);
@@ -800,6 +802,44 @@ int test_legacy_text_comments(void)
 			   "     4: 0x4cb893 M=1 main.nest /src/main.go:468 s=0\n"
 			   "Mappings\n"
 			   "1: 0x0/0xffffffffffffffff/0x0   [FN][FL][LN][IN]\n");
+	cprof_profile_free(p);
+
+	/*
+	 * Go 1.19's fake PCs: inl (entry 0x401000 + 0x26) inlined into outer
+	 * (entry 0x401000), then a recursive outer (same entry, same name):
+	 * the first two entries become one location, shared by both stacks
+	 */
+	static const char in_fake[] = "goroutine profile: total 3\n"
+				      "2 @ 0x401027 0x401015 0x401015 0x402001\n"
+				      "#\t0x401026\tmain.inl+0x26\t/src/a.go:5\n"
+				      "#\t0x401014\tmain.outer+0x14\t/src/a.go:9\n"
+				      "#\t0x401014\tmain.outer+0x14\t/src/a.go:9\n"
+				      "#\t0x402000\tmain.main+0x0\t/src/a.go:20\n"
+				      "\n"
+				      "1 @ 0x401027 0x401015 0x403001\n"
+				      "#\t0x401026\tmain.inl+0x26\t/src/a.go:5\n"
+				      "#\t0x401014\tmain.outer+0x14\t/src/a.go:9\n"
+				      "#\t0x403000\tmain.other+0x0\t/src/a.go:30\n";
+	strbuf_reset(&out);
+	CHECK_INT(cprof_parse_profile((const unsigned char *)in_fake, strlen(in_fake), &p, &err), 0);
+	cprof_profile_use_text_comments(p, true);
+	CHECK_INT(p->nsample, 2);
+	CHECK_INT(p->sample[0].nloc, 3);
+	CHECK_INT(p->sample[1].nloc, 2);
+	CHECK_INT(p->sample[0].loc[0], p->sample[1].loc[0]);
+	const struct cprof_location *fl = &p->location[p->sample[0].loc[0]];
+	CHECK_INT(fl->address, 0x401026);
+	CHECK_INT(fl->nline, 2);
+	CHECK_STR(fn_name(p, fl, 0), "main.inl");
+	CHECK_STR(fn_name(p, fl, 1), "main.outer");
+	CHECK_STR(fn_name(p, &p->location[p->sample[0].loc[1]], 0), "main.outer");
+	CHECK_INT(p->location[p->sample[0].loc[1]].nline, 1);
+	CHECK_INT(cprof_profile_check_valid(p, &err), 0);
+	cprof_profile_free(p);
+	/* without line information nothing is folded */
+	CHECK_INT(cprof_parse_profile((const unsigned char *)in_fake, strlen(in_fake), &p, &err), 0);
+	cprof_profile_use_text_comments(p, false);
+	CHECK_INT(p->sample[0].nloc, 4);
 	cprof_profile_free(p);
 
 	/* formats without such lines have none */
