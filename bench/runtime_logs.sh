@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # runtime_logs.sh - throughput of `cprof gctrace` and `cprof schedtrace`.
 #
-#   bench/runtime_logs.sh [-size MB] [-runs N] [-pure]   (defaults: 256 MB, 3 runs)
+#   bench/runtime_logs.sh [-size MB] [-runs N] [-pure | -pure-sched]
+#                                           (defaults: 256 MB, 3 runs)
 #
 # Writes bench/out/runtime.log (and .gz): a service log of about SIZE MB in
 # which every line carries a syslog-style prefix and the runtime's lines
@@ -12,7 +13,9 @@
 # cprof is single-threaded, so one core) and prints MB of input per second
 # of wall clock and of CPU time. -pure writes bench/out/runtime_gc.log
 # instead: nothing but gctrace lines, the heaviest case per byte (one GC
-# per 135 bytes, each kept for the analysis).
+# per 135 bytes, each kept for the analysis). -pure-sched writes
+# bench/out/runtime_sched.log: nothing but schedtrace summaries of 8 Ps
+# and their local queues (one sample per 130 bytes) and times schedtrace.
 # CPROF is the binary (default build/cprof). Needs bash, awk, gzip, and
 # /usr/bin/time or bash's time.
 set -euo pipefail
@@ -24,7 +27,8 @@ while [ $# -gt 0 ]; do
 	-size) size=$2; shift 2 ;;
 	-runs) runs=$2; shift 2 ;;
 	-pure) pure=1; shift ;;
-	*) echo "usage: $0 [-size MB] [-runs N] [-pure]" >&2; exit 64 ;;
+	-pure-sched) pure=2; shift ;;
+	*) echo "usage: $0 [-size MB] [-runs N] [-pure | -pure-sched]" >&2; exit 64 ;;
 	esac
 done
 cprof=${CPROF:-$repo/build/cprof}
@@ -33,6 +37,7 @@ out=$repo/bench/out
 mkdir -p "$out"
 log=$out/runtime.log
 [ "$pure" = 1 ] && log=$out/runtime_gc.log
+[ "$pure" = 2 ] && log=$out/runtime_sched.log
 
 if [ ! -f "$log" ] || [ "$(($(wc -c <"$log") / 1000000))" -lt "$((size * 95 / 100))" ]; then
 	echo "generating $log (~$size MB)..." >&2
@@ -41,7 +46,7 @@ if [ ! -f "$log" ] || [ "$(($(wc -c <"$log") / 1000000))" -lt "$((size * 95 / 10
 		srand(7); bytes = 0; gc = 0; t = 0.0; ms = 0; live = 40
 		pre = pure ? "" : "2024-05-01T10:00:00.000000Z svc-7f9c app[4242]: "
 		while (bytes < limit) {
-			r = pure ? 0 : rand()
+			r = pure == 1 ? 0 : pure == 2 ? 0.35 : rand()
 			if (r < 0.30) {
 				gc++; t += 0.02 + rand() * 0.05
 				live += (rand() - 0.5) * 2; if (live < 10) live = 10
@@ -109,11 +114,16 @@ row() {
 	printf '| `%s` | %s | %s | %s | %s | %s |\n' "$label" "$input" "$w" "$c" "$(rate "$w")" "$(rate "$c")"
 }
 row "cat" plain cat "$log"
-row "cprof gctrace" plain "$cprof" gctrace "$log"
-row "cprof gctrace -json" plain "$cprof" gctrace -json "$log"
-row "cprof gctrace -svg" plain "$cprof" gctrace -svg "$log"
-[ "$pure" = 1 ] || row "cprof schedtrace" plain "$cprof" schedtrace "$log"
+if [ "$pure" != 2 ]; then
+	row "cprof gctrace" plain "$cprof" gctrace "$log"
+	row "cprof gctrace -json" plain "$cprof" gctrace -json "$log"
+	row "cprof gctrace -svg" plain "$cprof" gctrace -svg "$log"
+fi
+if [ "$pure" != 1 ]; then
+	row "cprof schedtrace" plain "$cprof" schedtrace "$log"
+	row "cprof schedtrace -json" plain "$cprof" schedtrace -json "$log"
+fi
 row "gzip -dc" gzip gzip -dc "$log.gz"
-row "cprof gctrace" gzip "$cprof" gctrace "$log.gz"
+[ "$pure" = 2 ] || row "cprof gctrace" gzip "$cprof" gctrace "$log.gz"
 [ "$pure" = 1 ] || row "cprof schedtrace" gzip "$cprof" schedtrace "$log.gz"
 echo "(MB/s counts the uncompressed $mb MB in every row)" >&2

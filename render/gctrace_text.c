@@ -75,15 +75,6 @@ static void header(struct strbuf *out, const struct cprof_gc_summary *s, const s
 			    s->runs, s->runs - 1);
 }
 
-static void hints(struct strbuf *out, const struct cprof_gc_summary *s)
-{
-	strbuf_addstr(out, "\nHints\n");
-	if (!s->nhint)
-		strbuf_addstr(out, "  * none: no GC problem stands out in this log\n");
-	for (size_t i = 0; i < s->nhint; i++)
-		rt_bullet(out, s->hint[i].text);
-}
-
 static void report(struct strbuf *out, const struct cprof_gc_summary *s, const struct cprof_gclog *log)
 {
 	strbuf_addf(out, "\nGCs: %zu (%zu forced by runtime.GC/FreeOSMemory, %zu periodic after \"GC forced\")",
@@ -243,31 +234,12 @@ void cprof_gc_render_text(const struct cprof_gc_summary *s, const struct cprof_g
 			  const struct cprof_runtime_src *base_src, struct strbuf *out)
 {
 	if (base) {
-		double b[64], c[64];
-		size_t nm = cprof_gc_nmetrics < 64 ? cprof_gc_nmetrics : 64;
-		for (size_t i = 0; i < nm; i++) {
-			b[i] = cprof_gc_metric(base, i);
-			c[i] = cprof_gc_metric(s, i);
-		}
-		strbuf_addstr(out, "Base: ");
-		rt_files(out, base_src);
-		strbuf_addstr(out, "\nNew:  ");
-		rt_files(out, src);
-		strbuf_addstr(out, "\n\n");
-		rt_compare(out, cprof_gc_metrics, nm, b, c);
-		strbuf_addstr(out, "\nHints (base)\n");
-		if (!base->nhint)
-			strbuf_addstr(out, "  * none\n");
-		for (size_t i = 0; i < base->nhint; i++)
-			rt_bullet(out, base->hint[i].text);
-		strbuf_addstr(out, "\nHints (new)\n");
-		if (!s->nhint)
-			strbuf_addstr(out, "  * none\n");
-		for (size_t i = 0; i < s->nhint; i++)
-			rt_bullet(out, s->hint[i].text);
+		rt_compare(out, base_src, src, &cprof_gc_metric_set, base, s);
+		rt_hints(out, "Hints (base)", base->hint, base->nhint, "none");
+		rt_hints(out, "Hints (new)", s->hint, s->nhint, "none");
 		return;
 	}
 	header(out, s, src);
 	report(out, s, log);
-	hints(out, s);
+	rt_hints(out, "Hints", s->hint, s->nhint, "none: no GC problem stands out in this log");
 }

@@ -55,25 +55,41 @@ void rt_files(struct strbuf *out, const struct cprof_runtime_src *src)
 	}
 }
 
-void rt_compare(struct strbuf *out, const struct cprof_metric *m, size_t nm, const double *base,
-		const double *cur)
+void rt_hints(struct strbuf *out, const char *title, const struct cprof_hint *h, size_t n, const char *none)
 {
+	strbuf_addf(out, "\n%s\n", title);
+	if (!n)
+		strbuf_addf(out, "  * %s\n", none);
+	for (size_t i = 0; i < n; i++)
+		rt_bullet(out, h[i].text);
+}
+
+void rt_compare(struct strbuf *out, const struct cprof_runtime_src *base_src, const struct cprof_runtime_src *src,
+		const struct cprof_metric_set *set, const void *bsum, const void *sum)
+{
+	const struct cprof_metric *m = set->m;
+	strbuf_addstr(out, "Base: ");
+	rt_files(out, base_src);
+	strbuf_addstr(out, "\nNew:  ");
+	rt_files(out, src);
+	strbuf_addstr(out, "\n\n");
 	strbuf_addf(out, "%-24s %14s %14s %14s %9s\n", "", "base", "new", "delta", "delta%");
-	for (size_t i = 0; i < nm; i++) {
+	for (size_t i = 0; i < *set->n; i++) {
 		char label[64];
-		double d = cur[i] - base[i];
+		double base = set->get(bsum, i), cur = set->get(sum, i);
+		double d = cur - base;
 		snprintf(label, sizeof(label), "%s%s%s%s", m[i].label, *m[i].unit ? " (" : "", m[i].unit,
 			 *m[i].unit ? ")" : "");
 		strbuf_addf(out, "%-24s ", label);
-		rt_num(out, 14, m[i].decimals, base[i]);
+		rt_num(out, 14, m[i].decimals, base);
 		strbuf_addch(out, ' ');
-		rt_num(out, 14, m[i].decimals, cur[i]);
+		rt_num(out, 14, m[i].decimals, cur);
 		strbuf_addch(out, ' ');
 		if (isfinite(d))
 			strbuf_addf(out, "%+14.*f", m[i].decimals, d == 0 ? 0.0 : d);
 		else
 			strbuf_addf(out, "%14s", "-");
-		double pct = base[i] != 0 ? 100 * d / fabs(base[i]) : NAN;
+		double pct = base != 0 ? 100 * d / fabs(base) : NAN;
 		if (isfinite(pct))
 			strbuf_addf(out, " %+8.1f%%", pct == 0 ? 0.0 : pct);
 		else

@@ -14,6 +14,8 @@
  * (one entry per key figure: base, new, delta, delta_percent, better).
  */
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -146,19 +148,20 @@ void rt_json_mmm(struct strbuf *out, const char *name, const struct cprof_mmm *m
 	strbuf_addch(out, '}');
 }
 
-void rt_json_compare(struct strbuf *out, const struct cprof_metric *m, size_t nm, const double *base,
-		     const double *cur)
+void rt_json_compare(struct strbuf *out, const struct cprof_metric_set *set, const void *bsum, const void *sum)
 {
+	const struct cprof_metric *m = set->m;
 	open_arr(out, "comparison");
-	for (size_t i = 0; i < nm; i++) {
-		double d = cur[i] - base[i];
+	for (size_t i = 0; i < *set->n; i++) {
+		double base = set->get(bsum, i), cur = set->get(sum, i);
+		double d = cur - base;
 		open_obj(out, NULL);
 		kv_str(out, "key", m[i].key);
 		kv_str(out, "label", m[i].label);
-		kv_num(out, "base", base[i]);
-		kv_num(out, "new", cur[i]);
+		kv_num(out, "base", base);
+		kv_num(out, "new", cur);
 		kv_num(out, "delta", d);
-		kv_num(out, "delta_percent", base[i] != 0 ? 100 * d / fabs(base[i]) : NAN);
+		kv_num(out, "delta_percent", base != 0 ? 100 * d / fabs(base) : NAN);
 		kv_str(out, "better", m[i].better < 0 ? "lower" : m[i].better > 0 ? "higher" : "neither");
 		strbuf_addch(out, '}');
 	}
@@ -183,10 +186,43 @@ static void hints_json(struct strbuf *out, const char *name, const struct cprof_
 	strbuf_addch(out, ']');
 }
 
+/* "lines": what was read, what held records, what was skipped. */
+static void lines_json(struct strbuf *out, uint64_t read, uint64_t records, uint64_t skipped, uint64_t malformed,
+		       uint64_t other)
+{
+	open_obj(out, "lines");
+	kv_num(out, "read", (double)read);
+	kv_num(out, "records", (double)records);
+	kv_num(out, "skipped", (double)skipped);
+	kv_num(out, "malformed", (double)malformed);
+	kv_num(out, "other_traces", (double)other);
+	strbuf_addch(out, '}');
+}
+
+/*
+ * A whole document: the report of sum, and with a base the base's report
+ * and the comparison of their key figures.
+ */
+static void document(struct strbuf *out, void (*body)(struct strbuf *, const void *sum, const void *log),
+		     const void *sum, const void *log, const void *base, const struct cprof_metric_set *set)
+{
+	strbuf_addch(out, '{');
+	body(out, sum, log);
+	if (base) {
+		open_obj(out, "base");
+		body(out, base, NULL);
+		strbuf_addch(out, '}');
+		rt_json_compare(out, set, base, sum);
+	}
+	strbuf_addstr(out, "}\n");
+}
+
 /* ---- gctrace ---- */
 
-static void gc_body(struct strbuf *out, const struct cprof_gc_summary *s, const struct cprof_gclog *log)
+static void gc_body(struct strbuf *out, const void *sum, const void *logp)
 {
+	const struct cprof_gc_summary *s = sum;
+	const struct cprof_gclog *log = logp;
 	kv_str(out, "tool", "cprof gctrace");
 	kv_num(out, "gc_count", (double)s->gc_count);
 	kv_num(out, "forced_gc_count", (double)s->forced_count);
@@ -211,10 +247,17 @@ static void gc_body(struct strbuf *out, const struct cprof_gc_summary *s, const 
 	kv_num(out, "gc", split ? s->gc_cpu_ms : NAN);
 	strbuf_addch(out, '}');
 	kv_num(out, "assist_percent", s->assist_pct);
-	rt_json_mmm(out, "heap_start_mb", &s->heap_start);
-	rt_json_mmm(out, "heap_end_mb", &s->heap_end);
-	rt_json_mmm(out, "heap_live_mb", &s->heap_live);
-	rt_json_mmm(out, "heap_goal_mb", &s->heap_goal);
+	static const struct {
+		const char *key;
+		size_t off;
+	} heap[] = {
+		{"heap_start_mb", offsetof(struct cprof_gc_summary, heap_start)},
+		{"heap_end_mb", offsetof(struct cprof_gc_summary, heap_end)},
+		{"heap_live_mb", offsetof(struct cprof_gc_summary, heap_live)},
+		{"heap_goal_mb", offsetof(struct cprof_gc_summary, heap_goal)},
+	};
+	for (size_t i = 0; i < sizeof(heap) / sizeof(heap[0]); i++)
+		rt_json_mmm(out, heap[i].key, (const struct cprof_mmm *)((const char *)s + heap[i].off));
 	kv_int(out, "heap_peak_mb", s->heap_peak_mb, s->heap_peak_mb >= 0);
 	kv_int(out, "live_heap_peak_mb", s->live_peak_mb, s->live_peak_mb >= 0);
 	kv_int(out, "stacks_max_mb", s->stacks_max_mb, s->stacks_max_mb >= 0);
@@ -324,39 +367,21 @@ static void gc_body(struct strbuf *out, const struct cprof_gc_summary *s, const 
 		if (s->shapes[i])
 			kv_num(out, cprof_gc_shape_name((enum cprof_gc_shape)i), (double)s->shapes[i]);
 	strbuf_addch(out, '}');
-	open_obj(out, "lines");
-	kv_num(out, "read", (double)s->lines);
-	kv_num(out, "records", (double)s->records);
-	kv_num(out, "skipped", (double)s->skipped);
-	kv_num(out, "malformed", (double)s->malformed);
-	kv_num(out, "other_traces", (double)s->other_traces);
-	strbuf_addch(out, '}');
+	lines_json(out, s->lines, s->records, s->skipped, s->malformed, s->other_traces);
 }
 
 void cprof_gc_render_json(const struct cprof_gc_summary *s, const struct cprof_gclog *log,
 			  const struct cprof_gc_summary *base, struct strbuf *out)
 {
-	strbuf_addch(out, '{');
-	gc_body(out, s, log);
-	if (base) {
-		double b[64], c[64];
-		size_t nm = cprof_gc_nmetrics < 64 ? cprof_gc_nmetrics : 64;
-		for (size_t i = 0; i < nm; i++) {
-			b[i] = cprof_gc_metric(base, i);
-			c[i] = cprof_gc_metric(s, i);
-		}
-		open_obj(out, "base");
-		gc_body(out, base, NULL);
-		strbuf_addch(out, '}');
-		rt_json_compare(out, cprof_gc_metrics, nm, b, c);
-	}
-	strbuf_addstr(out, "}\n");
+	document(out, gc_body, s, log, base, &cprof_gc_metric_set);
 }
 
 /* ---- schedtrace ---- */
 
-static void sched_body(struct strbuf *out, const struct cprof_sched_summary *s)
+static void sched_body(struct strbuf *out, const void *sum, const void *log)
 {
+	const struct cprof_sched_summary *s = sum;
+	(void)log;
 	kv_str(out, "tool", "cprof schedtrace");
 	kv_num(out, "samples", (double)s->samples);
 	kv_num(out, "detail_samples", (double)s->detail_samples);
@@ -367,17 +392,21 @@ static void sched_body(struct strbuf *out, const struct cprof_sched_summary *s)
 	kv_int(out, "gomaxprocs", s->gomaxprocs, s->gomaxprocs > 0);
 	kv_int(out, "gomaxprocs_min", s->gomaxprocs_min, s->gomaxprocs_min > 0);
 	kv_int(out, "gomaxprocs_max", s->gomaxprocs_max, s->gomaxprocs_max > 0);
-	rt_json_mmm(out, "utilisation_percent", &s->util_pct);
-	rt_json_mmm(out, "idleprocs", &s->idleprocs);
-	rt_json_mmm(out, "global_runqueue", &s->runqueue);
-	rt_json_mmm(out, "local_runqueue_sum", &s->local_sum);
-	rt_json_mmm(out, "local_runqueue_max", &s->local_max);
-	rt_json_mmm(out, "local_runqueue_imbalance", &s->imbalance);
-	rt_json_mmm(out, "runnable", &s->runnable);
-	rt_json_mmm(out, "threads", &s->threads);
-	rt_json_mmm(out, "idlethreads", &s->idlethreads);
-	rt_json_mmm(out, "spinningthreads", &s->spinning);
-	rt_json_mmm(out, "offp_threads", &s->syscall_threads);
+	static const struct {
+		const char *key;
+		size_t off;
+	} series[] = {
+#define S(k, f) {k, offsetof(struct cprof_sched_summary, f)}
+		S("utilisation_percent", util_pct),   S("idleprocs", idleprocs),
+		S("global_runqueue", runqueue),       S("local_runqueue_sum", local_sum),
+		S("local_runqueue_max", local_max),   S("local_runqueue_imbalance", imbalance),
+		S("runnable", runnable),              S("threads", threads),
+		S("idlethreads", idlethreads),        S("spinningthreads", spinning),
+		S("offp_threads", syscall_threads),
+#undef S
+	};
+	for (size_t i = 0; i < sizeof(series) / sizeof(series[0]); i++)
+		rt_json_mmm(out, series[i].key, (const struct cprof_mmm *)((const char *)s + series[i].off));
 	double n = (double)s->samples;
 	kv_num(out, "starved_samples", (double)s->starved);
 	kv_num(out, "imbalanced_samples", (double)s->imbalanced);
@@ -444,31 +473,11 @@ static void sched_body(struct strbuf *out, const struct cprof_sched_summary *s)
 		strbuf_addstr(out, "null");
 	}
 	hints_json(out, "diagnosis", s->diag, s->ndiag, "ms");
-	open_obj(out, "lines");
-	kv_num(out, "read", (double)s->lines);
-	kv_num(out, "records", (double)s->records);
-	kv_num(out, "skipped", (double)s->skipped);
-	kv_num(out, "malformed", (double)s->malformed);
-	kv_num(out, "other_traces", (double)s->other_traces);
-	strbuf_addch(out, '}');
+	lines_json(out, s->lines, s->records, s->skipped, s->malformed, s->other_traces);
 }
 
 void cprof_sched_render_json(const struct cprof_sched_summary *s, const struct cprof_sched_summary *base,
 			     struct strbuf *out)
 {
-	strbuf_addch(out, '{');
-	sched_body(out, s);
-	if (base) {
-		double b[64], c[64];
-		size_t nm = cprof_sched_nmetrics < 64 ? cprof_sched_nmetrics : 64;
-		for (size_t i = 0; i < nm; i++) {
-			b[i] = cprof_sched_metric(base, i);
-			c[i] = cprof_sched_metric(s, i);
-		}
-		open_obj(out, "base");
-		sched_body(out, base);
-		strbuf_addch(out, '}');
-		rt_json_compare(out, cprof_sched_metrics, nm, b, c);
-	}
-	strbuf_addstr(out, "}\n");
+	document(out, sched_body, s, NULL, base, &cprof_sched_metric_set);
 }

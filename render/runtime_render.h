@@ -15,14 +15,18 @@ void rt_num(struct strbuf *out, int width, int decimals, double v);
 void rt_bullet(struct strbuf *out, const char *text);
 /* The file list of a header: "a.log", "a.log, b.log", "standard input". */
 void rt_files(struct strbuf *out, const struct cprof_runtime_src *src);
-/* The comparison table of -base: one row per metric. */
-void rt_compare(struct strbuf *out, const struct cprof_metric *m, size_t nm, const double *base,
-		const double *cur);
+/*
+ * The head of a -base report: "Base: files", "New: files", then the
+ * comparison table, one row per key figure of the two summaries.
+ */
+void rt_compare(struct strbuf *out, const struct cprof_runtime_src *base_src, const struct cprof_runtime_src *src,
+		const struct cprof_metric_set *set, const void *base, const void *cur);
+/* "\nTITLE\n" then one bullet per hint, or "  * NONE" when there is none. */
+void rt_hints(struct strbuf *out, const char *title, const struct cprof_hint *h, size_t n, const char *none);
 /* "name": {"count":...} distribution object; "name": {"mean":..,"min":..,"max":..}. */
 void rt_json_dist(struct strbuf *out, const char *name, const struct cprof_dist *d);
 void rt_json_mmm(struct strbuf *out, const char *name, const struct cprof_mmm *m);
 /* The "comparison" array of -base -json. */
-void rt_json_compare(struct strbuf *out, const struct cprof_metric *m, size_t nm, const double *base,
-		     const double *cur);
+void rt_json_compare(struct strbuf *out, const struct cprof_metric_set *set, const void *base, const void *cur);
 
 #endif

@@ -96,34 +96,14 @@ static void detail(struct strbuf *out, const struct cprof_sched_summary *s)
 	}
 }
 
-static void diagnosis(struct strbuf *out, const char *title, const struct cprof_sched_summary *s)
-{
-	strbuf_addf(out, "\n%s\n", title);
-	if (!s->ndiag)
-		strbuf_addstr(out, "  * none\n");
-	for (size_t i = 0; i < s->ndiag; i++)
-		rt_bullet(out, s->diag[i].text);
-}
-
 void cprof_sched_render_text(const struct cprof_sched_summary *s, const struct cprof_runtime_src *src,
 			     const struct cprof_sched_summary *base,
 			     const struct cprof_runtime_src *base_src, struct strbuf *out)
 {
 	if (base) {
-		double b[64], c[64];
-		size_t nm = cprof_sched_nmetrics < 64 ? cprof_sched_nmetrics : 64;
-		for (size_t i = 0; i < nm; i++) {
-			b[i] = cprof_sched_metric(base, i);
-			c[i] = cprof_sched_metric(s, i);
-		}
-		strbuf_addstr(out, "Base: ");
-		rt_files(out, base_src);
-		strbuf_addstr(out, "\nNew:  ");
-		rt_files(out, src);
-		strbuf_addstr(out, "\n\n");
-		rt_compare(out, cprof_sched_metrics, nm, b, c);
-		diagnosis(out, "Diagnosis (base)", base);
-		diagnosis(out, "Diagnosis (new)", s);
+		rt_compare(out, base_src, src, &cprof_sched_metric_set, base, s);
+		rt_hints(out, "Diagnosis (base)", base->diag, base->ndiag, "none");
+		rt_hints(out, "Diagnosis (new)", s->diag, s->ndiag, "none");
 		return;
 	}
 
@@ -185,5 +165,5 @@ void cprof_sched_render_text(const struct cprof_sched_summary *s, const struct c
 		}
 	}
 	detail(out, s);
-	diagnosis(out, "Diagnosis", s);
+	rt_hints(out, "Diagnosis", s->diag, s->ndiag, "none");
 }

@@ -29,97 +29,6 @@
 
 const double cprof_mmu_windows_ms[CPROF_MMU_WINDOWS] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
 
-/*
- * Move the k-th smallest of v[lo..hi) to v[k], with nothing larger before
- * it and nothing smaller after (Hoare's selection, median-of-three pivot):
- * O(n) on average, where sorting for four percentiles would be O(n log n).
- */
-static void select_k(double *v, size_t lo, size_t hi, size_t k)
-{
-	while (hi - lo > 2) {
-		size_t mid = lo + (hi - lo) / 2;
-		double a = v[lo], b = v[mid], c = v[hi - 1];
-		double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-		size_t i = lo, j = hi - 1;
-		for (;;) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i >= j)
-				break;
-			double t = v[i];
-			v[i++] = v[j];
-			v[j--] = t;
-		}
-		/* now v[lo..j] <= pivot <= v[j+1..hi) */
-		if (k <= j)
-			hi = j + 1;
-		else
-			lo = j + 1;
-	}
-	if (hi - lo == 2 && v[lo] > v[lo + 1]) {
-		double t = v[lo];
-		v[lo] = v[lo + 1];
-		v[lo + 1] = t;
-	}
-}
-
-/* Nearest rank, as a 0-based index: ceil(p/100*n) - 1, in integers. */
-static size_t rank_index(size_t n, unsigned p)
-{
-	size_t r = (p * n + 99) / 100;
-	return r ? r - 1 : 0;
-}
-
-void cprof_dist_compute(struct cprof_dist *d, double *v, size_t n)
-{
-	memset(d, 0, sizeof(*d));
-	d->count = n;
-	if (n == 0) {
-		d->mean = d->min = d->p50 = d->p90 = d->p95 = d->p99 = d->max = NAN;
-		return;
-	}
-	d->min = d->max = v[0];
-	for (size_t i = 0; i < n; i++) {
-		d->total += v[i];
-		if (v[i] < d->min)
-			d->min = v[i];
-		if (v[i] > d->max)
-			d->max = v[i];
-	}
-	d->mean = d->total / (double)n;
-	/* ascending ranks: each selection leaves only larger values to its right */
-	static const unsigned pct[4] = {50, 90, 95, 99};
-	double *out[4] = {&d->p50, &d->p90, &d->p95, &d->p99};
-	size_t from = 0;
-	for (int i = 0; i < 4; i++) {
-		size_t k = rank_index(n, pct[i]);
-		select_k(v, from, n, k);
-		*out[i] = v[k];
-		from = k;
-	}
-}
-
-/* Running mean/min/max. */
-static void mmm_add(struct cprof_mmm *m, double v)
-{
-	if (m->count == 0 || v < m->min)
-		m->min = v;
-	if (m->count == 0 || v > m->max)
-		m->max = v;
-	m->mean += v; /* a sum until mmm_done() */
-	m->count++;
-}
-
-static void mmm_done(struct cprof_mmm *m)
-{
-	if (m->count)
-		m->mean /= (double)m->count;
-	else
-		m->mean = m->min = m->max = NAN;
-}
-
 static double gc_dur_ms(const struct cprof_gc *g)
 {
 	return cprof_gc_dur_ms(g);
@@ -133,24 +42,43 @@ static bool timed(const struct cprof_gc *g)
 /* ---- minimum mutator utilisation ---- */
 
 /*
- * A stretch of time [a, b) in which GC takes `loss` (0..1] of the CPU from
- * the program; cum is the lost time integrated from the start up to a.
+ * One GC as the utilisation function sees it, in ms: from t, f ms of
+ * stop-the-world (loss 1), m ms of concurrent marking that takes the
+ * share L of the CPU from the program, l ms of stop-the-world again; then
+ * nothing lost until the next GC. cum is the time lost from the start of
+ * the log up to t. A GC whose printed start (truncated to the ms) falls
+ * before the previous one's end is moved to that end, keeping its
+ * durations. Kept per GC, not per phase: a third of the memory and of the
+ * cursor steps.
  */
-struct seg {
-	double a, b, loss, cum;
+struct ugc {
+	double t, f, m, L, l, cum;
 };
 
-/*
- * The utilisation function as segments, in ms, sorted and disjoint. A GC
- * whose printed start (truncated to the ms) falls before the previous one's
- * end is moved to that end, keeping its durations.
- */
-static size_t build_segments(const struct cprof_gclog *log, struct seg **out, double *t0, double *t1)
+static inline double clampd(double d, double len)
 {
-	struct seg *s = NULL;
-	size_t n = 0, alloc = 0;
-	double end = -INFINITY;
+	return d < 0 ? 0 : d > len ? len : d;
+}
+
+/* Time lost from the start of GC u up to x (x at or after u->t). */
+static inline double lost_in(const struct ugc *u, double x)
+{
+	double d = x - u->t;
+	return u->cum + clampd(d, u->f) + u->L * clampd(d - u->f, u->m) + clampd(d - u->f - u->m, u->l);
+}
+
+/*
+ * The GCs of the log as u[1..n], with sentinels u[0] (starting at
+ * -infinity, nothing lost) and u[n+1] (starting at +infinity, holding the
+ * total), so that a cursor never leaves the array.
+ */
+static size_t build_units(const struct cprof_gclog *log, struct ugc **out, double *t0, double *t1)
+{
+	struct ugc *u = cprof_xmalloc((log->ngc + 2) * sizeof(*u));
+	size_t n = 0;
+	double end = -INFINITY, cum = 0;
 	*t0 = NAN;
+	u[0] = (struct ugc){-INFINITY, 0, 0, 0, 0, 0};
 	for (size_t i = 0; i < log->ngc; i++) {
 		const struct cprof_gc *g = &log->gc[i];
 		if (!timed(g))
@@ -160,109 +88,93 @@ static size_t build_segments(const struct cprof_gclog *log, struct seg **out, do
 			t = end;
 		if (isnan(*t0))
 			*t0 = t;
-		double mark_cpu = g->gc_cpu_ms - g->stw_cpu_ms;
-		double loss = NAN;
-		if (isfinite(g->mark_ms) && g->mark_ms > 0 && g->procs > 0)
-			loss = fmin(1, fmax(0, mark_cpu / (g->mark_ms * g->procs)));
-		ALLOC_GROW(s, n + 3, alloc);
+		struct ugc *x = &u[++n];
+		x->t = t;
+		x->cum = cum;
 		if (isnan(g->mark_ms)) {
 			/* every phase stopped the world */
-			s[n++] = (struct seg){t, t + gc_dur_ms(g), 1, 0};
+			x->f = gc_dur_ms(g);
+			x->m = x->l = x->L = 0;
 		} else {
-			double first = g->first_ms, last = g->pause_ms - g->first_ms;
-			s[n++] = (struct seg){t, t + first, 1, 0};
-			if (loss > 0)
-				s[n++] = (struct seg){t + first, t + first + g->mark_ms, loss, 0};
-			s[n++] = (struct seg){t + first + g->mark_ms, t + first + g->mark_ms + last, 1, 0};
+			double mark_cpu = g->gc_cpu_ms - g->stw_cpu_ms;
+			double loss = 0;
+			if (g->mark_ms > 0 && g->procs > 0)
+				loss = fmin(1, fmax(0, mark_cpu / (g->mark_ms * g->procs)));
+			x->f = g->first_ms;
+			x->m = g->mark_ms;
+			x->l = g->pause_ms - g->first_ms;
+			x->L = loss > 0 ? loss : 0; /* NaN too */
 		}
+		cum += x->f + x->L * x->m + x->l;
 		end = t + gc_dur_ms(g);
 	}
+	u[n + 1] = (struct ugc){INFINITY, 0, 0, 0, 0, cum};
 	*t1 = end;
-	/* a sentinel after the last segment, for the cursors of lost_upto() */
-	ALLOC_GROW(s, n + 1, alloc);
-	s[n] = (struct seg){INFINITY, INFINITY, 0, 0};
-	for (size_t j = 0; j < n; j++)
-		s[j + 1].cum = s[j].cum + (s[j].b - s[j].a) * s[j].loss;
-	s[n].cum = n ? s[n - 1].cum + (s[n - 1].b - s[n - 1].a) * s[n - 1].loss : 0;
-	*out = s;
+	*out = u;
 	return n;
 }
 
 /*
- * Lost CPU integrated from the start of the time line up to t, for t that
- * never decrease between calls: *cursor walks forward to the last segment
- * that starts at or before t (s[n] is a sentinel starting at +infinity, so
- * the walk needs no bound check). The first two steps are branch-free:
- * the walk is short and its length unpredictable.
+ * Time lost from the start up to x, for x that never decrease between
+ * calls: *cursor walks forward to the last GC that starts at or before x.
+ * The first two steps are branch-free: the walk is short and its length
+ * unpredictable.
  */
-static inline double lost_upto(const struct seg *s, size_t *cursor, double t)
+static inline double lost_upto(const struct ugc *u, size_t *cursor, double x)
 {
 	size_t j = *cursor;
-	j += s[j + 1].a <= t;
-	j += s[j + 1].a <= t;
-	while (s[j + 1].a <= t)
+	j += u[j + 1].t <= x;
+	j += u[j + 1].t <= x;
+	while (u[j + 1].t <= x)
 		j++;
 	*cursor = j;
-	const struct seg *g = &s[j];
-	double d = t - g->a, len = g->b - g->a;
-	d = d < 0 ? 0 : d > len ? len : d;
-	return g->cum + d * g->loss;
+	return lost_in(&u[j], x);
 }
 
-/* Lost CPU up to t anywhere in the log: a binary search for the cursor. */
-static double lost_at(const struct seg *s, size_t n, double t)
+/* Time lost up to x anywhere in the log: a binary search for the cursor. */
+static double lost_at(const struct ugc *u, size_t n, double x)
 {
-	size_t lo = 0, hi = n; /* the last segment starting at or before t is below hi */
+	size_t lo = 0, hi = n + 1; /* the last GC starting at or before x is below hi */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (s[mid].a <= t)
+		if (u[mid].t <= x)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	return lost_upto(s, &lo, t);
+	return lost_upto(u, &lo, x);
 }
 
-#define MMU_BLOCK 384 /* segments per block: a block stays in cache through all the windows */
-#define MMU_SUB 12      /* segments per bound check */
-
-/* Whether a window starting at s[j].a, or ending at s[j].b, is a candidate (see mmu_all()). */
-static inline bool rises_at_start(const struct seg *s, size_t j)
-{
-	return !(j > 0 && s[j].a == s[j - 1].b && s[j].loss <= s[j - 1].loss);
-}
-
-static inline bool falls_at_end(const struct seg *s, size_t n, size_t j)
-{
-	return !(j + 1 < n && s[j + 1].a == s[j].b && s[j + 1].loss >= s[j].loss);
-}
+#define MMU_BLOCK 128 /* GCs per block: a block stays in cache through all the windows */
+#define MMU_SUB 2     /* GCs per bound check (measured best of 1, 2, 4, 16) */
 
 /*
  * The time lost in a window [x, x+w] is piecewise linear in x; its slope,
- * loss(x+w) - loss(x), falls only where x+w passes a segment end after
- * which the loss drops (x = b - w) or x passes a segment start where the
- * loss rises (x = a), so the maximum is at one of those points or at an end
- * of the domain [t0, t1-w]. Those starts and ends ascend, so each is walked
- * with a forward-only cursor per window: O(n) per window. At x = a_j the
- * integral up to x is s[j].cum, and at x = b_j - w the one up to x + w is
- * s[j+1].cum, so only the other end needs the cursor.
+ * loss(x+w) - loss(x), falls only where x passes a point where the loss
+ * rises (the start of a stop-the-world phase) or x+w passes one where it
+ * falls (the end of one), so the maximum is at one of those points or at
+ * an end of the domain [t0, t1-w]. Each GC has two of each; they ascend,
+ * so the other end of the window is found with a forward-only cursor per
+ * window: O(n) per window.
  *
- * The segments go in blocks, each block through every window before the
- * next, so a block and what it touches are read from memory once. Within a
- * block, every 12 segments are first bounded as one: the windows starting
- * in them all lie within [first a, last a + w] (ending in them: [first b -
- * w, last b]), and when that stretch does not lose more than the worst
- * window so far, none of them can. A window that has reached MMU 0 is not
+ * The GCs go in blocks, each block through every window before the next,
+ * so a block and what it touches are read from memory once. Within a
+ * block, every 2 GCs are first bounded as one: the windows starting in
+ * them lie within [first start, last STW start + w] (ending in them: [first
+ * STW end - w, last end]), and when that stretch does not lose more than
+ * the worst window so far, none of them can. The windows ascend and a
+ * window holds any shorter one, so the worst loss of the previous window
+ * starts the search of the next. A window that has reached MMU 0 is not
  * searched further.
  */
 static void mmu_all(const struct cprof_gclog *log, const double *w, size_t nw, double *out)
 {
-	struct seg *s;
+	struct ugc *u;
 	double t0, t1;
-	size_t n = build_segments(log, &s, &t0, &t1);
+	size_t n = build_units(log, &u, &t0, &t1);
 	double worst[CPROF_MMU_WINDOWS], hi[CPROF_MMU_WINDOWS];
-	size_t jw[CPROF_MMU_WINDOWS] = {0}, jx[CPROF_MMU_WINDOWS] = {0};
-	size_t jwb[CPROF_MMU_WINDOWS] = {0}, jxb[CPROF_MMU_WINDOWS] = {0};
+	size_t jw[CPROF_MMU_WINDOWS], jx[CPROF_MMU_WINDOWS];
+	size_t jwb[CPROF_MMU_WINDOWS], jxb[CPROF_MMU_WINDOWS];
 	size_t nk = 0;
 	for (size_t k = 0; k < nw && k < CPROF_MMU_WINDOWS; k++)
 		if (n && t1 - t0 >= w[k] && w[k] > 0)
@@ -270,44 +182,64 @@ static void mmu_all(const struct cprof_gclog *log, const double *w, size_t nw, d
 	for (size_t k = 0; k < nk; k++) {
 		hi[k] = t1 - w[k];
 		worst[k] = 0;
+		jw[k] = jx[k] = jwb[k] = jxb[k] = 0;
 		if (!(t1 - t0 >= w[k] && w[k] > 0))
 			continue;
 		/* the two ends of the domain */
-		worst[k] = fmax(lost_at(s, n, t0 + w[k]) - lost_at(s, n, t0),
-				lost_at(s, n, t1) - lost_at(s, n, hi[k]));
+		worst[k] = fmax(lost_at(u, n, t0 + w[k]) - lost_at(u, n, t0),
+				lost_at(u, n, t1) - lost_at(u, n, hi[k]));
 	}
-	for (size_t i0 = 0; i0 < n; i0 += MMU_BLOCK) {
-		size_t i1 = i0 + MMU_BLOCK < n ? i0 + MMU_BLOCK : n;
+	for (size_t i0 = 1; i0 <= n; i0 += MMU_BLOCK) {
+		size_t i1 = i0 + MMU_BLOCK <= n + 1 ? i0 + MMU_BLOCK : n + 1;
 		for (size_t k = 0; k < nk; k++) {
 			double wk = w[k], hk = hi[k], best = worst[k];
-			/* windows that start at a segment start where the loss rises */
+			if (k > 0 && w[k - 1] <= wk && worst[k - 1] > best)
+				best = worst[k - 1];
+			/* windows that start where a stop-the-world phase starts */
 			size_t j = jw[k], jb = jwb[k];
 			for (size_t i = i0; i < i1 && best < wk; i += MMU_SUB) {
 				size_t e = i + MMU_SUB < i1 ? i + MMU_SUB : i1;
-				if (lost_upto(s, &jb, s[e - 1].a + wk) - s[i].cum <= best)
+				/* jb is at the previous sub-block's last target, before these */
+				j = j > jb ? j : jb;
+				const struct ugc *z = &u[e - 1];
+				if (lost_upto(u, &jb, z->t + z->f + z->m + wk) - u[i].cum <= best)
 					continue;
 				for (size_t q = i; q < e; q++) {
-					double x = s[q].a;
-					if (x < t0 || x > hk || !rises_at_start(s, q))
-						continue; /* clamped: an end of the domain, done above */
-					double lost = lost_upto(s, &j, x + wk) - s[q].cum;
-					best = lost > best ? lost : best;
+					const struct ugc *g = &u[q];
+					double x = g->t;
+					if (x >= t0 && x <= hk) {
+						double lost = lost_upto(u, &j, x + wk) - g->cum;
+						best = lost > best ? lost : best;
+					}
+					x = g->t + g->f + g->m;
+					if (x >= t0 && x <= hk) {
+						double lost = lost_upto(u, &j, x + wk) - (g->cum + g->f + g->L * g->m);
+						best = lost > best ? lost : best;
+					}
 				}
 			}
 			jw[k] = j;
 			jwb[k] = jb;
-			/* windows that end at a segment end after which the loss falls */
+			/* windows that end where a stop-the-world phase ends */
 			j = jx[k], jb = jxb[k];
 			for (size_t i = i0; i < i1 && best < wk; i += MMU_SUB) {
 				size_t e = i + MMU_SUB < i1 ? i + MMU_SUB : i1;
-				if (s[e].cum - lost_upto(s, &jb, s[i].b - wk) <= best)
+				if (u[e].cum - lost_upto(u, &jb, u[i].t + u[i].f - wk) <= best)
 					continue;
+				/* jb is at the first target of this sub-block, before the others */
+				j = j > jb ? j : jb;
 				for (size_t q = i; q < e; q++) {
-					double x = s[q].b - wk;
-					if (x < t0 || x > hk || !falls_at_end(s, n, q))
-						continue;
-					double lost = s[q + 1].cum - lost_upto(s, &j, x);
-					best = lost > best ? lost : best;
+					const struct ugc *g = &u[q];
+					double x = g->t + g->f - wk;
+					if (x >= t0 && x <= hk) {
+						double lost = g->cum + g->f - lost_upto(u, &j, x);
+						best = lost > best ? lost : best;
+					}
+					x = g->t + g->f + g->m + g->l - wk;
+					if (x >= t0 && x <= hk) {
+						double lost = u[q + 1].cum - lost_upto(u, &j, x);
+						best = lost > best ? lost : best;
+					}
 				}
 			}
 			jx[k] = j;
@@ -317,7 +249,7 @@ static void mmu_all(const struct cprof_gclog *log, const double *w, size_t nw, d
 	}
 	for (size_t k = 0; k < nw; k++)
 		out[k] = k < nk && t1 - t0 >= w[k] && w[k] > 0 ? fmax(0, 1 - worst[k] / w[k]) : NAN;
-	free(s);
+	free(u);
 }
 
 double cprof_gc_mmu(const struct cprof_gclog *log, double w_ms)
@@ -328,20 +260,6 @@ double cprof_gc_mmu(const struct cprof_gclog *log, double w_ms)
 }
 
 /* ---- hints ---- */
-
-static void hint(struct cprof_gc_summary *s, const char *id, const char *fmt, ...) CPROF_PRINTF(3, 4);
-static void hint(struct cprof_gc_summary *s, const char *id, const char *fmt, ...)
-{
-	if (s->nhint == CPROF_MAX_HINTS)
-		return;
-	struct cprof_hint *h = &s->hint[s->nhint++];
-	h->id = id;
-	h->from = h->to = NAN;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(h->text, sizeof(h->text), fmt, ap);
-	va_end(ap);
-}
 
 /* GC CPU share and heap figures of the last quarter of the span. */
 struct tail {
@@ -403,7 +321,7 @@ static void make_hints(const struct cprof_gclog *log, struct cprof_gc_summary *s
 	if (s->timed && t.ngc >= 8 && t.gc_cpu_pct >= 25) {
 		squeezed = t.live_mean > 0 && t.goal_mean <= 1.25 * t.live_mean;
 		if (squeezed)
-			hint(s, "memory_limit_spiral",
+			cprof_hint_add(s->hint, &s->nhint, "memory_limit_spiral",
 			     "GC CPU near its ceiling with no heap headroom: %.1f%% of the %d P in the last "
 			     "quarter of the log (the runtime caps GC at about 50%% under GOMEMLIMIT), and the "
 			     "heap goal (%.0f MB on average, %.0f-%.0f) only %.0f%% above the live heap (%.0f "
@@ -413,7 +331,7 @@ static void make_hints(const struct cprof_gclog *log, struct cprof_gc_summary *s
 			     t.gc_cpu_pct, s->procs, t.goal_mean, t.goal_min, t.goal_max,
 			     100 * (t.goal_mean / t.live_mean - 1), t.live_mean);
 		else if (t.gc_cpu_pct >= 40)
-			hint(s, "gc_cpu_high",
+			cprof_hint_add(s->hint, &s->nhint, "gc_cpu_high",
 			     "GC CPU near its ceiling: %.1f%% of the %d P in the last quarter of the log; "
 			     "allocate less (alloc_objects profile) or give the heap more room (GOGC, "
 			     "GOMEMLIMIT)",
@@ -422,7 +340,7 @@ static void make_hints(const struct cprof_gclog *log, struct cprof_gc_summary *s
 	/* frequent GCs on a small heap (not when the heap has no room to grow) */
 	if (!squeezed && s->timed && s->gc_count >= 10 && s->gc_per_s >= 1 && goal_median >= 0 &&
 	    goal_median < 128 && pct >= 5)
-		hint(s, "frequent_small_heap",
+		cprof_hint_add(s->hint, &s->nhint, "frequent_small_heap",
 		     "frequent GCs on a small heap: %.1f GCs per second (one every %.0f ms) with a median "
 		     "heap goal of %.0f MB cost %.1f%% of the CPU; raise GOGC (GOGC=200 halves the number "
 		     "of GCs for twice the headroom) or set GOMEMLIMIT with a higher GOGC to use the "
@@ -431,7 +349,7 @@ static void make_hints(const struct cprof_gclog *log, struct cprof_gc_summary *s
 	/* mutator assists */
 	double mark = s->assist_ms + s->background_ms + s->idle_ms;
 	if (mark > 0 && s->assist_pct >= 25 && s->gc_count >= 5)
-		hint(s, "high_assist",
+		cprof_hint_add(s->hint, &s->nhint, "high_assist",
 		     "high assist share: goroutines that allocate did %.0f%% of the mark work (%.1f ms "
 		     "of %.1f ms mark CPU) instead of the background workers, which slows the hot "
 		     "path; allocate less there: look at an alloc_objects profile (cprof "
@@ -439,14 +357,14 @@ static void make_hints(const struct cprof_gclog *log, struct cprof_gc_summary *s
 		     s->assist_pct, s->assist_ms, mark);
 	/* forced GCs */
 	if (s->forced_count >= 2 && s->forced_count * 10 >= s->gc_count)
-		hint(s, "many_forced",
+		cprof_hint_add(s->hint, &s->nhint, "many_forced",
 		     "many forced GCs: %zu of %zu GCs (%.0f%%) were forced by runtime.GC() or "
 		     "debug.FreeOSMemory(); each is a full collection the pacer did not ask for: "
 		     "remove the explicit calls",
 		     s->forced_count, s->gc_count, 100.0 * (double)s->forced_count / (double)s->gc_count);
 	/* a growing live heap */
 	if (s->leak_suspect)
-		hint(s, "live_heap_growing",
+		cprof_hint_add(s->hint, &s->nhint, "live_heap_growing",
 		     "possible leak: the live heap grew from %.1f MB (mean of the first third of the "
 		     "GCs) to %.1f MB (last third)%s%.2f MB per minute, and every GC of the last third "
 		     "kept more than any of the first; compare two inuse_space heap profiles taken "
@@ -455,7 +373,7 @@ static void make_hints(const struct cprof_gclog *log, struct cprof_gc_summary *s
 		     isfinite(s->live_slope_mb_per_min) ? s->live_slope_mb_per_min : 0);
 	/* long pauses */
 	if (s->pause_ms.count >= 1 && (s->pause_ms.p99 >= 10 || s->pause_ms.max >= 50))
-		hint(s, "long_pauses",
+		cprof_hint_add(s->hint, &s->nhint, "long_pauses",
 		     "long stop-the-world pauses: p99 %.2f ms, max %.2f ms (GC #%llu); pauses this long "
 		     "usually mean the process did not get CPU (GOMAXPROCS above the container's CPU "
 		     "quota, an overloaded host) or goroutines slow to reach a safe point",
@@ -518,15 +436,15 @@ void cprof_gc_summarize(const struct cprof_gclog *log, struct cprof_gc_summary *
 		if (isfinite(g->gc_cpu_ms))
 			s->gc_cpu_ms += g->gc_cpu_ms;
 		if (g->heap_start_mb >= 0)
-			mmm_add(&s->heap_start, (double)g->heap_start_mb);
+			cprof_mmm_add(&s->heap_start, (double)g->heap_start_mb);
 		if (g->heap_end_mb >= 0)
-			mmm_add(&s->heap_end, (double)g->heap_end_mb);
+			cprof_mmm_add(&s->heap_end, (double)g->heap_end_mb);
 		if (g->heap_live_mb >= 0) {
-			mmm_add(&s->heap_live, (double)g->heap_live_mb);
+			cprof_mmm_add(&s->heap_live, (double)g->heap_live_mb);
 			nl++;
 		}
 		if (g->heap_goal_mb >= 0) {
-			mmm_add(&s->heap_goal, (double)g->heap_goal_mb);
+			cprof_mmm_add(&s->heap_goal, (double)g->heap_goal_mb);
 			gv[ngoal++] = (double)g->heap_goal_mb;
 		}
 		int64_t peak = g->heap_start_mb > g->heap_end_mb ? g->heap_start_mb : g->heap_end_mb;
@@ -561,10 +479,10 @@ void cprof_gc_summarize(const struct cprof_gclog *log, struct cprof_gc_summary *
 			prev_timed = g;
 		}
 	}
-	mmm_done(&s->heap_start);
-	mmm_done(&s->heap_end);
-	mmm_done(&s->heap_live);
-	mmm_done(&s->heap_goal);
+	cprof_mmm_done(&s->heap_start);
+	cprof_mmm_done(&s->heap_end);
+	cprof_mmm_done(&s->heap_live);
+	cprof_mmm_done(&s->heap_goal);
 	if (s->heap_goal.count) {
 		s->goal_min_mb = (int64_t)s->heap_goal.min;
 		s->goal_max_mb = (int64_t)s->heap_goal.max;
@@ -573,9 +491,9 @@ void cprof_gc_summarize(const struct cprof_gclog *log, struct cprof_gc_summary *
 	cprof_dist_compute(&s->mark_ms, mv, nm);
 	double goal_median = -1;
 	if (ngoal) {
-		size_t k = rank_index(ngoal, 50);
-		select_k(gv, 0, ngoal, k);
-		goal_median = gv[k];
+		struct cprof_dist gd;
+		cprof_dist_compute(&gd, gv, ngoal);
+		goal_median = gd.p50;
 	}
 	free(pv);
 	double mark = s->assist_ms + s->background_ms + s->idle_ms;
@@ -655,9 +573,9 @@ void cprof_gc_summarize(const struct cprof_gclog *log, struct cprof_gc_summary *
 			const struct cprof_gc *g = &log->gc[i];
 			if (!timed(g))
 				continue;
-			size_t j = (size_t)((g->at_s - s->first_s) / width);
-			if (j >= k)
-				j = k - 1;
+			/* a start before first_s (clock restarts, hand edits) goes to the first slice */
+			double x = (g->at_s - s->first_s) / width;
+			size_t j = !(x > 0) ? 0 : x >= (double)k ? k - 1 : (size_t)x;
 			struct cprof_gc_interval *iv = &s->interval[j];
 			iv->ngc++;
 			iv->nforced += g->forced;
@@ -760,3 +678,10 @@ double cprof_gc_metric(const struct cprof_gc_summary *s, size_t i)
 #undef GC_METRIC_GET_
 	return NAN;
 }
+
+static double gc_metric_get(const void *s, size_t i)
+{
+	return cprof_gc_metric(s, i);
+}
+
+const struct cprof_metric_set cprof_gc_metric_set = {cprof_gc_metrics, &cprof_gc_nmetrics, gc_metric_get};

@@ -1,53 +1,48 @@
 /*
- * runtime_cmd.h - what `cprof gctrace` and `cprof schedtrace` share: their
- * option table and parser (Go flag syntax, as the rest of cprof), reading
- * several logs into one, writing the output, and the -base gate.
+ * runtime_cmd.h - the one driver behind `cprof gctrace` and `cprof
+ * schedtrace`: options (src/subcmd_flags.c, as every subcommand), reading
+ * several logs into one, summarising, rendering as text, JSON or SVG,
+ * alone or beside a -base log, writing the output, and the
+ * -max_regression gate. Each command is a table of its log's functions
+ * (struct rt_command); the driver knows no log by name.
  */
 #ifndef CPROF_SRC_RUNTIME_CMD_H
 #define CPROF_SRC_RUNTIME_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "cprof/runtime_logs.h"
 #include "cprof/strbuf.h"
 
-struct rt_opts {
-	bool text, json, svg, help;
-	const char *output;     /* -output=FILE, or NULL for standard output */
-	const char *base;       /* -base=FILE, or NULL */
-	double max_regression;  /* -max_regression=PCT, or NAN */
-	char **files;           /* the logs */
-	int nfiles;
+/*
+ * A runtime-log command. "log" is the command's log struct (struct
+ * cprof_gclog, struct cprof_schedlog), "sum" its summary; the driver only
+ * allocates them (log_size, sum_size) and hands them back.
+ */
+struct rt_command {
+	const char *name;       /* "gctrace" */
+	const char *what;       /* the -help paragraph */
+	const char *trace;      /* what the log holds, for errors: "gctrace" */
+	const char *other;      /* the other command's trace: "schedtrace" */
+	const char *godebug;    /* how to get such a log: "GODEBUG=gctrace=1" */
+	size_t log_size, sum_size;
+	void (*init)(void *log);
+	void (*release)(void *log);
+	cprof_line_fn line_fn;
+	/* records found, and lines of the other command's trace */
+	uint64_t (*count)(const void *log, uint64_t *other);
+	void (*summarize)(const void *log, void *sum);
+	void (*text)(const void *sum, const void *log, const struct cprof_runtime_src *src, const void *base,
+		     const struct cprof_runtime_src *base_src, struct strbuf *out);
+	void (*json)(const void *sum, const void *log, const void *base, struct strbuf *out);
+	void (*svg)(const void *log, const void *sum, const void *blog, const void *bsum, const char *title,
+		    struct strbuf *out);
+	const struct cprof_metric_set *metrics; /* key figures, for the gate */
 };
 
-/*
- * Parse argv (argv[0] is the command name). Returns -1 when the caller
- * should go on, or the exit status (0 after -help, 64 after a usage error,
- * which it has printed).
- */
-int rt_parse(const char *cmd, const char *what, int argc, char **argv, struct rt_opts *o);
-
-/*
- * Stream every file (or "-") through fn into ctx. On error prints
- * "cprof: error: <file>: <what>" and returns 2; otherwise 0.
- */
-int rt_read(const char *const *files, int nfiles, cprof_line_fn fn, void *ctx);
-
-/* Print the house error line for subject and return 2. */
-int rt_fatal(const char *subject, const char *fmt, ...) CPROF_PRINTF(2, 3);
-
-/* Write out to -output (through a temporary file and a rename) or to stdout; 0 or 2. */
-int rt_write(const struct rt_opts *o, const struct strbuf *out);
-
-/*
- * The -max_regression gate: 1 (after one stderr line per figure) when a
- * key figure with a better direction got worse than base by more than the
- * limit, else 0.
- */
-int rt_gate(const struct rt_opts *o, const struct cprof_metric *m, size_t nm, const double *base,
-	    const double *cur);
-
-/* "a.log, b.log" of the files, for headers and error subjects. */
-void rt_subject(struct strbuf *sb, char *const *files, int nfiles);
+/* Run cmd on argv (argv[0] is the command name); returns the exit status. */
+int rt_main(const struct rt_command *cmd, int argc, char **argv);
 
 #endif

@@ -31,41 +31,6 @@
 #include "cprof/runtime_logs.h"
 #include "cprof/util.h"
 
-static void mmm_add(struct cprof_mmm *m, double v)
-{
-	if (m->count == 0 || v < m->min)
-		m->min = v;
-	if (m->count == 0 || v > m->max)
-		m->max = v;
-	m->mean += v;
-	m->count++;
-}
-
-static void mmm_done(struct cprof_mmm *m)
-{
-	if (m->count)
-		m->mean /= (double)m->count;
-	else
-		m->mean = m->min = m->max = NAN;
-}
-
-static struct cprof_hint *diag(struct cprof_sched_summary *s, const char *id, const char *fmt, ...)
-	CPROF_PRINTF(3, 4);
-static struct cprof_hint *diag(struct cprof_sched_summary *s, const char *id, const char *fmt, ...)
-{
-	static struct cprof_hint spare;
-	if (s->ndiag == CPROF_MAX_HINTS)
-		return &spare;
-	struct cprof_hint *h = &s->diag[s->ndiag++];
-	h->id = id;
-	h->from = h->to = NAN;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(h->text, sizeof(h->text), fmt, ap);
-	va_end(ap);
-	return h;
-}
-
 static int cmp_reason(const void *a, const void *b)
 {
 	const struct cprof_wait_reason *x = a, *y = b;
@@ -196,7 +161,7 @@ static void say(struct cprof_sched_summary *s, int d, const struct acc *a, const
 	struct cprof_hint *h;
 	switch (d) {
 	case D_THREADS:
-		h = diag(s, "too_many_threads",
+		h = cprof_hint_add(s->diag, &s->ndiag, "too_many_threads",
 			 "too many threads%s: up to %.0f threads for %d P, and on average %.0f of them neither "
 			 "idle nor running Go code: blocked in system calls or cgo, each holding an OS "
 			 "thread; use the netpoller (non-blocking I/O), or bound the number of goroutines "
@@ -204,7 +169,7 @@ static void say(struct cprof_sched_summary *s, int d, const struct acc *a, const
 			 when, a->threads_max, p, a->offp_sum / (double)a->noffp);
 		break;
 	case D_SHORTAGE:
-		h = diag(s, "work_shortage",
+		h = cprof_hint_add(s->diag, &s->ndiag, "work_shortage",
 			 "work shortage%s: Ps were idle with less runnable work than idle Ps in %.0f%% of samples and the "
 			 "mean utilisation was %.0f%% of %d P; the program does not have enough runnable "
 			 "goroutines to keep the Ps busy%s. Find where goroutines block with a goroutine "
@@ -212,7 +177,7 @@ static void say(struct cprof_sched_summary *s, int d, const struct acc *a, const
 			 when, 100 * (double)a->starved / n, util, p, why ? why : "");
 		break;
 	case D_IMBALANCE:
-		h = diag(s, "load_imbalance",
+		h = cprof_hint_add(s->diag, &s->ndiag, "load_imbalance",
 			 "load imbalance%s: in %.0f%% of samples (%zu) some Ps were idle while goroutines "
 			 "waited in a run queue (up to %.0f on one P, %.0f in the global queue); work is "
 			 "created in bursts faster than idle Ps steal it: spread the spawning over several "
@@ -220,7 +185,7 @@ static void say(struct cprof_sched_summary *s, int d, const struct acc *a, const
 			 when, 100 * (double)a->imbalanced / n, a->imbalanced, a->local_max, a->runqueue_max);
 		break;
 	default:
-		h = diag(s, "cpu_bound",
+		h = cprof_hint_add(s->diag, &s->ndiag, "cpu_bound",
 			 "CPU-bound%s: every P was busy in %.0f%% of samples with %.1f goroutines waiting to "
 			 "run on average: the program uses all %d P; it scales with more CPUs (GOMAXPROCS), "
 			 "or with cheaper work (CPU profile)",
@@ -286,10 +251,10 @@ static void diagnose(struct cprof_sched_summary *s, const struct acc *all, const
 			}
 	}
 	if (s->gomaxprocs_min != s->gomaxprocs_max)
-		diag(s, "gomaxprocs_changed", "GOMAXPROCS changed during the log: from %d to %d P",
+		cprof_hint_add(s->diag, &s->ndiag, "gomaxprocs_changed", "GOMAXPROCS changed during the log: from %d to %d P",
 		     s->gomaxprocs_min, s->gomaxprocs_max);
 	if (s->ndiag == 0)
-		diag(s, "no_problem",
+		cprof_hint_add(s->diag, &s->ndiag, "no_problem",
 		     "no scheduler problem stands out: mean utilisation %.0f%% of %d P, %.1f goroutines "
 		     "runnable on average, at most %.0f threads",
 		     s->util_pct.mean, s->gomaxprocs, s->runnable.mean, s->threads.max);
@@ -326,44 +291,44 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 			s->gomaxprocs_min = x->gomaxprocs;
 		if (x->gomaxprocs > s->gomaxprocs_max)
 			s->gomaxprocs_max = x->gomaxprocs;
-		mmm_add(&s->idleprocs, x->idleprocs);
-		mmm_add(&s->util_pct, 100 * busy / x->gomaxprocs);
-		mmm_add(&s->runqueue, x->runqueue);
-		mmm_add(&s->threads, x->threads);
-		mmm_add(&s->runnable, runnable);
+		cprof_mmm_add(&s->idleprocs, x->idleprocs);
+		cprof_mmm_add(&s->util_pct, 100 * busy / x->gomaxprocs);
+		cprof_mmm_add(&s->runqueue, x->runqueue);
+		cprof_mmm_add(&s->threads, x->threads);
+		cprof_mmm_add(&s->runnable, runnable);
 		if (x->idlethreads >= 0) {
-			mmm_add(&s->idlethreads, x->idlethreads);
-			mmm_add(&s->syscall_threads, fmax(0, x->threads - x->idlethreads - busy));
+			cprof_mmm_add(&s->idlethreads, x->idlethreads);
+			cprof_mmm_add(&s->syscall_threads, fmax(0, x->threads - x->idlethreads - busy));
 		}
 		if (x->spinning >= 0) {
 			s->has_spinning = true;
-			mmm_add(&s->spinning, x->spinning);
+			cprof_mmm_add(&s->spinning, x->spinning);
 		}
 		if (x->nlocal > 0) {
 			s->has_local = true;
-			mmm_add(&s->local_sum, x->local_sum);
-			mmm_add(&s->local_max, x->local_max);
-			mmm_add(&s->imbalance, x->local_max - x->local_min);
+			cprof_mmm_add(&s->local_sum, x->local_sum);
+			cprof_mmm_add(&s->local_max, x->local_max);
+			cprof_mmm_add(&s->imbalance, x->local_max - x->local_min);
 		}
 		if (x->detail)
-			mmm_add(&s->goroutines, x->ng);
+			cprof_mmm_add(&s->goroutines, x->ng);
 		s->starved += starved(x);
 		s->imbalanced += imbalanced(x);
 		s->saturated += saturated(x);
 		acc_add(&all, x);
 	}
-	mmm_done(&s->idleprocs);
-	mmm_done(&s->util_pct);
-	mmm_done(&s->runqueue);
-	mmm_done(&s->threads);
-	mmm_done(&s->runnable);
-	mmm_done(&s->idlethreads);
-	mmm_done(&s->syscall_threads);
-	mmm_done(&s->spinning);
-	mmm_done(&s->local_sum);
-	mmm_done(&s->local_max);
-	mmm_done(&s->imbalance);
-	mmm_done(&s->goroutines);
+	cprof_mmm_done(&s->idleprocs);
+	cprof_mmm_done(&s->util_pct);
+	cprof_mmm_done(&s->runqueue);
+	cprof_mmm_done(&s->threads);
+	cprof_mmm_done(&s->runnable);
+	cprof_mmm_done(&s->idlethreads);
+	cprof_mmm_done(&s->syscall_threads);
+	cprof_mmm_done(&s->spinning);
+	cprof_mmm_done(&s->local_sum);
+	cprof_mmm_done(&s->local_max);
+	cprof_mmm_done(&s->imbalance);
+	cprof_mmm_done(&s->goroutines);
 	if (n)
 		s->span_ms = s->last_ms - s->first_ms;
 
@@ -379,9 +344,9 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 		}
 		for (size_t i = 0; i < n; i++) {
 			const struct cprof_sched_sample *x = &log->s[i];
-			size_t j = (size_t)((x->t_ms - s->first_ms) / width);
-			if (j >= k)
-				j = k - 1;
+			/* a time before first_ms (clock restarts, hand edits) goes to the first slice */
+			double pos = (x->t_ms - s->first_ms) / width;
+			size_t j = !(pos > 0) ? 0 : pos >= (double)k ? k - 1 : (size_t)pos;
 			struct cprof_sched_interval *iv = &s->interval[j];
 			acc_add(&iv_acc[j], x);
 			iv->samples++;
@@ -448,3 +413,11 @@ double cprof_sched_metric(const struct cprof_sched_summary *s, size_t i)
 #undef SCHED_METRIC_GET_
 	return NAN;
 }
+
+static double sched_metric_get(const void *s, size_t i)
+{
+	return cprof_sched_metric(s, i);
+}
+
+const struct cprof_metric_set cprof_sched_metric_set = {cprof_sched_metrics, &cprof_sched_nmetrics,
+							 sched_metric_get};

@@ -73,10 +73,17 @@ void subcmd_flags_usage(FILE *f, const char *synopsis, const char *summary, cons
 			size_t n)
 {
 	fprintf(f, "usage: %s\n\n%s\n\nflags:\n", synopsis, summary);
+	/* the help column starts at 21, or further right when a flag is longer */
+	int width = 18;
+	for (size_t i = 0; i < n; i++) {
+		int len = (int)(1 + strlen(flags[i].name) + (flags[i].arg ? 1 + strlen(flags[i].arg) : 0));
+		if (len > width && len < 64)
+			width = len;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char left[64];
 		snprintf(left, sizeof(left), "-%s%s%s", flags[i].name, flags[i].arg ? "=" : "",
 			 flags[i].arg ? flags[i].arg : "");
-		fprintf(f, "  %-18s %s\n", left, flags[i].help);
+		fprintf(f, "  %-*s %s\n", width, left, flags[i].help);
 	}
 }

@@ -281,6 +281,10 @@ struct cprof_mmm {
 	double mean, min, max;
 };
 
+/* Add a value (mean holds the sum until cprof_mmm_done()); then finish. */
+void cprof_mmm_add(struct cprof_mmm *m, double v);
+void cprof_mmm_done(struct cprof_mmm *m);
+
 /* A hint or a diagnosis: an id for machines, a sentence with the evidence for people. */
 struct cprof_hint {
 	const char *id;
@@ -288,6 +292,14 @@ struct cprof_hint {
 	double from, to; /* the stretch of the log it is about, or NaN for the whole log */
 };
 #define CPROF_MAX_HINTS 12
+
+/*
+ * Append a hint to list[0..*n) (CPROF_MAX_HINTS long) and return it, its
+ * range unset (NaN); when the list is full the hint is dropped (the
+ * pointer returned is a scratch one).
+ */
+struct cprof_hint *cprof_hint_add(struct cprof_hint *list, size_t *n, const char *id, const char *fmt, ...)
+	CPROF_PRINTF(4, 5);
 
 #define CPROF_MMU_WINDOWS 10   /* 1, 2, 5 ... 500 ms, 1 s */
 extern const double cprof_mmu_windows_ms[CPROF_MMU_WINDOWS];
@@ -394,6 +406,14 @@ double cprof_gc_metric(const struct cprof_gc_summary *s, size_t i);
 extern const struct cprof_metric cprof_sched_metrics[];
 extern const size_t cprof_sched_nmetrics;
 double cprof_sched_metric(const struct cprof_sched_summary *s, size_t i);
+
+/* A metric table with its getter, for code that serves both logs. */
+struct cprof_metric_set {
+	const struct cprof_metric *m;
+	const size_t *n;
+	double (*get)(const void *summary, size_t i);
+};
+extern const struct cprof_metric_set cprof_gc_metric_set, cprof_sched_metric_set;
 
 /* ------------------------------------------------------------------ */
 /* Rendering (render/)                                                  */

@@ -8,7 +8,9 @@
 # middle phase(s); percentiles by nearest rank, sorted[ceil(p*n/100)-1];
 # GC CPU = cpu fields without idle marking, over the sum of P x time to the
 # next GC start (the last GC: to its end); a GC number that does not grow
-# starts a new run, placed after the end of the previous GC.
+# starts a new run, placed after the end of the previous GC. Also: the
+# mark CPU split, the worst GCs, the live-heap trend and leak flag, the
+# per-interval GC CPU and split, skipped lines.
 #
 #   awk -v mmu=1 -f expect_gctrace.awk LOG     (mmu=1: also the O(n^2) MMU)
 
@@ -58,6 +60,7 @@ BEGIN { n = 0; lastnum = -1; offset = 0; lastend = 0; pending = 0; records = 0; 
 		split(w[11], h, "->")
 		goal[n] = -1; procs[n] = -1
 		frc = (w[nw] == "(forced)")
+		gnum[n] = num
 		for (i = 12; i <= nw; i++) {
 			if (w[i] == "goal,") goal[n] = w[i - 2] + 0
 			if (w[i] == "P") procs[n] = w[i - 1] + 0
@@ -70,6 +73,9 @@ BEGIN { n = 0; lastnum = -1; offset = 0; lastend = 0; pending = 0; records = 0; 
 		g = 0
 		for (i = 1; i <= nu; i++) if (i != nu - 1) g += u[i]
 		gccpu[n] = g; stwcpu[n] = u[1] + u[nu]
+		# mark CPU split: the three /-separated fields before the last
+		as_[n] = u[nu - 3]; bg_[n] = u[nu - 2]; id_[n] = u[nu - 1]
+		assist += as_[n]; background += bg_[n]; idle += id_[n]; nsplit++
 		hs[n] = h[1] + 0; he[n] = h[2] + 0; hl[n] = h[3] + 0
 		first[n] = c[1]; last[n] = c[nc]; clockdur[n] = dur
 		forced += frc
@@ -92,7 +98,7 @@ BEGIN { n = 0; lastnum = -1; offset = 0; lastend = 0; pending = 0; records = 0; 
 		n++
 		pause[n] = 0
 		for (i = 1; i <= nc; i++) pause[n] += c[i] * scale
-		hasmark[n] = 0; timed[n] = 0; goal[n] = -1
+		hasmark[n] = 0; timed[n] = 0; goal[n] = -1; gnum[n] = num
 		procs[n] = a[2] + 0
 		if (w[7] == "MB,") {
 			hs[n] = w[6] + 0; he[n] = -1; hl[n] = -1
@@ -112,7 +118,46 @@ BEGIN { n = 0; lastnum = -1; offset = 0; lastend = 0; pending = 0; records = 0; 
 }
 END {
 	printf "gc_count %d\nforced_gc_count %d\nperiodic_gc_count %d\ngc_forced_lines %d\nruns %d\n", n, forced, periodic, forcedlines, runs
-	printf "lines.read %d\nlines.records %d\n", NR, records
+	printf "lines.read %d\nlines.records %d\nlines.skipped %d\n", NR, records, NR - records
+	if (nsplit) {
+		printf "cpu_ms.assist %.10g\ncpu_ms.background %.10g\ncpu_ms.idle %.10g\n", assist, background, idle
+		if (assist + background + idle > 0)
+			printf "assist_percent %.10g\n", 100 * assist / (assist + background + idle)
+	}
+
+	# the worst GCs: the 5 longest pauses, the earlier first among equals
+	nw_ = 0
+	for (i = 1; i <= n; i++) {
+		pos = nw_ < 5 ? nw_ + 1 : 6
+		while (pos > 1 && pause[wi[pos - 1]] < pause[i]) pos--
+		if (pos > 5) continue
+		for (j = (nw_ < 5 ? nw_ : 4); j >= pos; j--) wi[j + 1] = wi[j]
+		wi[pos] = i
+		if (nw_ < 5) nw_++
+	}
+	for (j = 1; j <= nw_; j++) printf "worst_gcs.%d.gc %d\n", j - 1, gnum[wi[j]]
+
+	# live-heap trend: means of the first and last thirds of the GCs with a
+	# live heap; a leak when the last third lies wholly above the first,
+	# 20% higher on average, and the least-squares slope over the last two
+	# thirds (live MB against minutes) is not negative
+	nl = 0
+	for (i = 1; i <= n; i++) if (hl[i] >= 0) { nl++; lv[nl] = hl[i]; lt[nl] = timed[i] ? at[i] / 60 : ""; }
+	if (nl >= 9) {
+		third = int(nl / 3); fs = 0; ls = 0; fmx = -1; lmn = ""
+		sx = 0; sy = 0; sxx = 0; sxy = 0; nreg = 0
+		for (k = 1; k <= nl; k++) {
+			if (k <= third) { fs += lv[k]; if (lv[k] > fmx) fmx = lv[k] }
+			if (k > nl - third) { ls += lv[k]; if (lmn == "" || lv[k] < lmn) lmn = lv[k] }
+			if (lt[k] != "" && k > third) { sx += lt[k]; sy += lv[k]; sxx += lt[k] * lt[k]; sxy += lt[k] * lv[k]; nreg++ }
+		}
+		fm = fs / third; lm = ls / third
+		printf "live_heap_trend.first_third_mean_mb %.10g\nlive_heap_trend.last_third_mean_mb %.10g\n", fm, lm
+		slope = ""
+		den = nreg * sxx - sx * sx
+		if (nreg >= 2 && den > 0) { slope = (nreg * sxy - sx * sy) / den; printf "live_heap_trend.slope_mb_per_minute %.10g\n", slope }
+		printf "live_heap_trend.possible_leak %s\n", (lmn > fmx && lm >= 1.2 * fm && !(slope != "" && slope <= 0)) ? "true" : "false"
+	}
 
 	np = 0; nm = 0
 	for (i = 1; i <= n; i++) {
@@ -152,6 +197,26 @@ END {
 		cpu += gccpu[i]
 	}
 	printf "gc_cpu_percent_computed %.10g\n", 100 * cpu / avail
+
+	# intervals: k = min(n, 10) equal slices of the span, a GC in the slice
+	# of its start; GC CPU over the slice's wall clock x the most P seen in
+	# it; the mark CPU split of its GCs
+	k = n < 10 ? n : 10
+	width = (end - at[1]) / k
+	for (j = 0; j < k; j++) { icnt[j] = 0; icpu[j] = 0; ias[j] = 0; ibg[j] = 0; iid[j] = 0; ip[j] = 0 }
+	for (i = 1; i <= n; i++) {
+		j = int((at[i] - at[1]) / width); if (j >= k) j = k - 1
+		icnt[j]++; icpu[j] += gccpu[i]
+		ias[j] += as_[i]; ibg[j] += bg_[i]; iid[j] += id_[i]
+		if (procs[i] > ip[j]) ip[j] = procs[i]
+	}
+	for (j = 0; j < k; j++) {
+		printf "intervals.%d.gc_count %d\n", j, icnt[j]
+		ws = at[1] + width * j; we = j + 1 == k ? end : at[1] + width * (j + 1)
+		if (icnt[j] && ip[j] > 0) printf "intervals.%d.gc_cpu_percent %.10g\n", j, 100 * icpu[j] / ((we - ws) * 1000 * ip[j])
+		m = ias[j] + ibg[j] + iid[j]
+		if (m > 0) printf "intervals.%d.assist_percent %.10g\nintervals.%d.idle_percent %.10g\n", j, 100 * ias[j] / m, j, 100 * iid[j] / m
+	}
 
 	if (!mmu) exit 0
 	# MMU: utilisation 0 in STW phases, 1 - (mark CPU)/(mark wall x P) while

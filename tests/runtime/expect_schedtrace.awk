@@ -28,7 +28,7 @@ function flush() {
 	acc("utilisation_percent", 100 * (gmp - idle) / gmp)
 	if (ithr >= 0) acc("idlethreads", ithr)
 	if (spin >= 0) acc("spinningthreads", spin)
-	if (nloc > 0) { acc("local_runqueue_sum", lsum); acc("local_runqueue_max", lmax) }
+	if (nloc > 0) { acc("local_runqueue_sum", lsum); acc("local_runqueue_max", lmax); acc("local_runqueue_imbalance", lmax - lmin) }
 	if (idle > 0 && runnable < idle) starved++
 	if (idle > 0 && runnable >= idle && (lmax >= 2 || rq >= 2)) imbalanced++
 	if (idle == 0 && runnable > 0) saturated++
@@ -66,11 +66,11 @@ BEGIN { samples = 0; offset = 0; prevt = -1; runs = 0; records = 0 }
 		lastgmp = gmp
 		detail = index(rec, " gcwaiting=") || index(rec, " stopwait=")
 		detailn += detail ? 1 : 0
-		nloc = 0; lsum = 0; lmax = 0
+		nloc = 0; lsum = 0; lmax = 0; lmin = ""
 		if (match(rec, /\[[0-9 ]*\]/)) {
 			l = substr(rec, RSTART + 1, RLENGTH - 2)
 			nloc = split(l, q, " ")
-			for (i = 1; i <= nloc; i++) { lsum += q[i]; if (q[i] + 0 > lmax) lmax = q[i] + 0 }
+			for (i = 1; i <= nloc; i++) { lsum += q[i]; if (q[i] + 0 > lmax) lmax = q[i] + 0; if (lmin == "" || q[i] + 0 < lmin) lmin = q[i] + 0 }
 		}
 		open_ = 1
 		next
@@ -78,14 +78,19 @@ BEGIN { samples = 0; offset = 0; prevt = -1; runs = 0; records = 0 }
 	if (match(line, /P[0-9]+: status=[0-9]+ /)) {
 		records++; plines++
 		rec = " " substr(line, RSTART)
-		if (open_ && detail && (r = kv(rec, "runqsize")) != "") { nloc++; lsum += r; if (r > lmax) lmax = r }
+		if (open_ && detail && (r = kv(rec, "runqsize")) != "") { nloc++; lsum += r; if (r > lmax) lmax = r; if (lmin == "" || r < lmin) lmin = r }
 		next
 	}
 	if (match(line, /M[0-9]+: p=(-?[0-9]+|nil) /)) { records++; mlines++; next }
 	if (match(line, /G[0-9]+: status=[0-9]+\(.*\) m=/)) {
 		records++; glines++
 		st = substr(line, RSTART); sub(/^G[0-9]+: status=/, "", st); st = (st + 0) % 4096
-		if (st == 4) gwait++
+		if (st == 4) {
+			gwait++
+			# the wait reason: between "status=4(" and ") m="
+			r = substr(line, RSTART); sub(/^G[0-9]+: status=[0-9]+\(/, "", r); sub(/\) m=.*$/, "", r)
+			reason[r]++
+		}
 		next
 	}
 }
@@ -95,10 +100,18 @@ END {
 	printf "span_ms %.10g\ngomaxprocs %d\n", lastt - firstt, lastgmp
 	out("idleprocs"); out("global_runqueue"); out("local_runqueue_sum"); out("threads")
 	out("idlethreads"); out("spinningthreads"); out("utilisation_percent"); out("local_runqueue_max")
+	out("local_runqueue_imbalance")
 	printf "starved_samples %d\nimbalanced_samples %d\nsaturated_samples %d\n", starved, imbalanced, saturated
-	printf "lines.read %d\nlines.records %d\n", NR, records
+	printf "lines.read %d\nlines.records %d\nlines.skipped %d\n", NR, records, NR - records
 	if (plines + mlines + glines) {
 		printf "detail.p_lines %d\ndetail.m_lines %d\ndetail.g_lines %d\n", plines, mlines, glines
 		if (gwait) printf "detail.g_states.waiting %d\n", gwait
+		# the most frequent wait reason (the first name among equals)
+		top = ""
+		for (r in reason) if (top == "" || reason[r] > reason[top] || (reason[r] == reason[top] && r < top)) top = r
+		if (top != "") {
+			w1 = top; sub(/ .*/, "", w1) # compare.awk compares the first word
+			printf "detail.wait_reasons.0.reason %s\ndetail.wait_reasons.0.count %d\n", w1, reason[top]
+		}
 	}
 }

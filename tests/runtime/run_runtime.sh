@@ -22,6 +22,9 @@
 #                           line "cprof: error: SUBJECT: ..." (any line when
 #                           SUBJECT is -)
 #   exit CODE CMD ARGS...   exit status CODE (the -max_regression gate)
+#   outfile CMD ARGS...     `cprof CMD -output=FILE ARGS` writes to FILE what
+#                           `cprof CMD ARGS` writes to stdout, and nothing
+#                           to stdout; an existing FILE is replaced
 set -u
 set -f
 name=$1
@@ -134,6 +137,17 @@ exit)
 	rc=$?
 	[ $rc -eq "$code" ] || fail "exit status $rc, want $code: $(cat "$tmp/err")"
 	echo "ok $name (exit $rc) $(head -1 "$tmp/err")"
+	;;
+outfile)
+	cmd=${argv[0]}
+	"$cprof" "${argv[@]}" >"$tmp/want" 2>"$tmp/err" || fail "cprof exited $?: $(cat "$tmp/err")"
+	echo stale >"$tmp/o.out"
+	"$cprof" "$cmd" -output="$tmp/o.out" "${argv[@]:1}" >"$tmp/stdout" 2>"$tmp/err" ||
+		fail "cprof -output exited $?: $(cat "$tmp/err")"
+	[ ! -s "$tmp/stdout" ] || fail "stdout not empty with -output"
+	cmp -s "$tmp/want" "$tmp/o.out" || fail "-output file differs from stdout"
+	ls "$tmp"/o.out.* >/dev/null 2>&1 && fail "temporary file left behind"
+	echo "ok $name ($(wc -c <"$tmp/o.out") bytes)"
 	;;
 *)
 	fail "unknown kind $kind"
