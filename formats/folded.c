@@ -4,20 +4,34 @@
  * write, and what flamegraph.pl and speedscope read.
  *
  *   file  = { line }
- *   line  = frames blanks count [ "\r" ] "\n"  |  blank line
- *   frames = frame { ";" frame }           frame: any bytes but ';', NUL, '\n'
+ *   line  = frames blanks count [ "\r" ] "\n"  |  blank line  |  "#" comment
+ *   frames = frame { ";" frame }   frame: no ';' or NUL, no blank at
+ *                                  either end
  *   count = [ "-" ] digit { digit }        an int64
  *
- * e.g. (tests/folded/stacks.folded):
+ * e.g. (tests/stacks/stacks.folded):
  *
  *   main;compute;fib 1430000000
  *
  * The stack is root first; the count is split off at the last run of
  * spaces or tabs, so frames may hold spaces ("fn file.go:12", as
- * `cprof -folded -lines` writes them). Detection is by content: the file
- * is folded stacks when it has at least one stack and every non-blank
- * line has that shape; anything else is "not this format" (the registry
- * tries this parser last). The profile made of it:
+ * `cprof -folded -lines` writes them). Detection is by content (the
+ * registry tries this parser last), and strict enough that ordinary text
+ * ending in numbers ("hello world 42", a table of figures, prose with a
+ * ';') is "not this format", while what the stack collapsers write is:
+ *
+ *   - at least one stack, and every line is blank, a comment (starts
+ *     with '#', as austin's header and footer) or has the shape above
+ *     and starts with a frame (no leading blanks);
+ *   - every frame is non-empty and has no blank at either end (tools
+ *     write one symbol per frame, prose puts a blank after a ';');
+ *   - a file in which no line has two frames (no ';' anywhere) is taken
+ *     only when each frame is one word (not ending in ':' or '='), or
+ *     words whose last one is a "file:line" position (what -lines and
+ *     -addresses write): a list of "<name> <count>" is a flat profile,
+ *     a sentence or "key: value" lines are not.
+ *
+ * The profile made of it:
  *
  *   sample type   samples/count
  *   function      one per distinct frame (name = system name = the frame),
@@ -63,7 +77,7 @@ static bool parse_count(const char *s, size_t n, int64_t *out)
 /* One line split into its frames part and count; false when it is not folded. */
 static bool split_line(const char *s, size_t n, size_t *frames_len, int64_t *count)
 {
-	if (memchr(s, '\0', n))
+	if (memchr(s, '\0', n) || is_blank(s[0]))
 		return false;
 	size_t end = n;
 	size_t c = end;
@@ -76,14 +90,32 @@ static bool split_line(const char *s, size_t n, size_t *frames_len, int64_t *cou
 		f--;
 	if (f == 0)
 		return false;
-	/* no empty frame: not at either end, not between two ';' */
-	if (s[0] == ';' || s[f - 1] == ';')
-		return false;
-	for (size_t i = 1; i < f; i++)
-		if (s[i] == ';' && s[i - 1] == ';')
+	/* every frame non-empty, with no blank at either end */
+	for (size_t a = 0; a <= f;) {
+		const char *semi = memchr(s + a, ';', f - a);
+		size_t b = semi ? (size_t)(semi - s) : f;
+		if (b == a || is_blank(s[a]) || is_blank(s[b - 1]))
 			return false;
+		a = b + 1;
+	}
 	*frames_len = f;
 	return true;
+}
+
+/* A frame in a file with no ';': one word, or words of which the last is
+ * "file:line" ("fn file.go:12", "0000000000401a2b fn file.go:12", as
+ * -lines and -addresses write them), so a sentence is not a frame. */
+static bool lone_frame_ok(const char *s, size_t n)
+{
+	size_t w = n;
+	while (w > 0 && !is_blank(s[w - 1]))
+		w--;
+	if (w == 0) /* one word, but not a key ("Total:", "n=") */
+		return s[n - 1] != ':' && s[n - 1] != '=';
+	size_t d = n;
+	while (d > w && s[d - 1] >= '0' && s[d - 1] <= '9')
+		d--;
+	return d < n && d > w + 1 && s[d - 1] == ':';
 }
 
 /* interned frame name -> function index + 1 */
@@ -154,6 +186,7 @@ int cprof_folded_parse(const unsigned char *data, size_t len, struct cprof_profi
 
 	/* first pass: is every non-blank line "<frames> <count>"? */
 	size_t stacks = 0;
+	bool nested = false, lone_ok = true;
 	for (size_t pos = 0; pos < len;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
@@ -164,15 +197,19 @@ int cprof_folded_parse(const unsigned char *data, size_t len, struct cprof_profi
 		size_t k = 0;
 		while (k < n && is_blank(s[k]))
 			k++;
-		if (k == n)
+		if (k == n || s[0] == '#')
 			continue;
 		size_t flen;
 		int64_t count;
 		if (!split_line(s, n, &flen, &count))
 			return cprof_error_set(err, CPROF_E_FORMAT, "parsing profile: not folded stacks");
+		if (memchr(s, ';', flen))
+			nested = true;
+		else if (lone_ok)
+			lone_ok = lone_frame_ok(s, flen);
 		stacks++;
 	}
-	if (!stacks)
+	if (!stacks || (!nested && !lone_ok))
 		return cprof_error_set(err, CPROF_E_FORMAT, "parsing profile: not folded stacks");
 
 	struct cprof_profile *p = cprof_profile_new();
@@ -192,7 +229,7 @@ int cprof_folded_parse(const unsigned char *data, size_t len, struct cprof_profi
 		size_t k = 0;
 		while (k < n && is_blank(s[k]))
 			k++;
-		if (k == n)
+		if (k == n || s[0] == '#')
 			continue;
 		size_t flen;
 		int64_t count;

@@ -22,8 +22,10 @@
  * unquoted "&;" is also repaired to "&amp;;" (an old dot bug pprof works
  * around too).
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <gvc.h>
 
 #include "cprof/regex.h"
@@ -134,6 +136,37 @@ static GVC_t *gvc_get(void)
 	return the_gvc;
 }
 
+/*
+ * Pango (1.50), which Graphviz's text layout plugin uses to measure
+ * labels, asks fontconfig for each font in threads of its own and does
+ * not wait for all of them ("[pango] FcFontSetSort"), so one may still
+ * run when cprof exits. That is harmless in itself, but a sanitizer's
+ * leak check at exit then races with it (a thread that is not stopped
+ * in time, its memory reachable from nowhere yet) and now and then adds
+ * a report or a warning to stderr. So after each layout, wait (at most
+ * two seconds) until the process is down to the threads it had before,
+ * counted in /proc/self/task; nothing is done where that is absent.
+ */
+static size_t thread_count(void)
+{
+	DIR *dir = opendir("/proc/self/task");
+	if (!dir)
+		return 0;
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(dir));)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static void wait_text_layout_threads(size_t before)
+{
+	struct timespec ms = {0, 1000000};
+	for (int i = 0; i < 2000 && thread_count() > before; i++)
+		nanosleep(&ms, NULL);
+}
+
 int graphviz_render(struct dot_graph *d, const char *device, struct strbuf *out,
 		    struct cprof_error *err)
 {
@@ -141,6 +174,7 @@ int graphviz_render(struct dot_graph *d, const char *device, struct strbuf *out,
 	agusererrf old = agseterrf(gv_error);
 	gv_last_error[0] = '\0';
 	GVC_t *gvc = gvc_get();
+	size_t threads = thread_count();
 	int rc = 0;
 	char *data = NULL;
 	unsigned int len = 0;
@@ -162,6 +196,7 @@ int graphviz_render(struct dot_graph *d, const char *device, struct strbuf *out,
 			gvFreeRenderData(data);
 		gvFreeLayout(gvc, g);
 	}
+	wait_text_layout_threads(threads);
 	agseterrf(old);
 	return rc;
 }

@@ -57,6 +57,26 @@ well_formed() {
 has() { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
 lacks() { ! grep -qF -- "$2" "$1" || fail "$1 has: $2"; }
 
+# pdf_text PDF: the literal strings its deflated content streams show
+# (TJ arrays joined), one a line; nothing without python3 or when the
+# fonts are drawn by glyph number
+pdf_text() {
+	command -v python3 >/dev/null 2>&1 || return 0
+	python3 - "$1" <<'PY'
+import re, sys, zlib
+lit = rb'\(((?:[^()\\]|\\.)*)\)'
+data = open(sys.argv[1], 'rb').read()
+for m in re.finditer(rb'stream\r?\n(.*?)\r?\nendstream', data, re.S):
+    try:
+        s = zlib.decompress(m.group(1))
+    except zlib.error:
+        continue
+    for arr, one in re.findall(rb'\[(.*?)\]\s*TJ|' + lit + rb'\s*Tj', s, re.S):
+        text = b''.join(re.findall(lit, arr)) if arr else one
+        print(text.decode('latin-1'))
+PY
+}
+
 # tty OUTFILE CMD...: run CMD with its stdout (and stderr) on a pseudo-terminal
 tty_run() {
 	local out=$1
@@ -68,13 +88,14 @@ tty_run() {
 }
 
 # a fake viewer that records its arguments and copies the file it is given
+# (cp by its full path: some cases run it with PATH holding the viewer alone)
 make_viewer() {
 	local path=$1 status=${2:-0}
 	cat >"$path" <<EOF
 #!/bin/sh
 printf '%s\n' "\$@" >"$tmp/viewer.args"
 for f; do last=\$f; done
-cp "\$last" "$tmp/viewer.copy"
+$(command -v cp) "\$last" "$tmp/viewer.copy"
 exit $status
 EOF
 	chmod +x "$path"
@@ -143,6 +164,9 @@ png_cpu)
 	run g.png -png "$cpu"
 	magic g.png '\211PNG\r\n\032\n'
 	[ "$(wc -c <g.png)" -gt 20000 ] || fail "g.png is only $(wc -c <g.png) bytes"
+	# IHDR: width and height, big-endian, at bytes 16..23; the graph is larger than 500x500
+	read -r w h < <(od -An -tu1 -j16 -N8 g.png | awk '{ print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }')
+	[ "$w" -gt 500 ] && [ "$h" -gt 500 ] || fail "g.png is only ${w}x$h"
 	;;
 gif_cpu)
 	run g.gif -gif -nodecount=20 "$cpu"
@@ -152,10 +176,21 @@ pdf_cpu)
 	run g.pdf -pdf "$cpu"
 	magic g.pdf '%%PDF-'
 	tail -c 16 g.pdf | grep -q '%%EOF' || fail "g.pdf has no %%EOF trailer"
+	pdf_text g.pdf >g.txt
+	if [ -s g.txt ]; then
+		has g.txt 'File: workload'
+		has g.txt 'Showing top 59 nodes out of 129'
+		grep -qx 'Fib' g.txt || fail "g.pdf lacks the label Fib"
+	else
+		echo "note: no PDF text read (python3 absent, or glyph-numbered fonts): labels not checked"
+	fi
 	;;
 ps_cpu)
 	run g.ps -ps "$cpu"
 	magic g.ps '%%!PS'
+	has g.ps '%%Title: workload'
+	has g.ps '(File: workload) alignedtext'
+	has g.ps '(Fib) alignedtext'
 	;;
 svg_output)
 	run stdout -svg -output=out.svg "$cpu"
@@ -212,6 +247,22 @@ web_no_browser)
 	[ $rc = 2 ] || fail "exit status $rc, want 2"
 	has stderr "cprof: error: no browser found: set BROWSER"
 	[ -z "$(ls "$tmp"/cprof-* 2>/dev/null)" ] || fail "temporary file left: $(ls "$tmp"/cprof-*)"
+	;;
+web_xdg_open)
+	# no BROWSER, no browser on PATH: the desktop's opener, only inside a desktop session
+	mkdir bin
+	make_viewer "$tmp/bin/xdg-open"
+	env -i ${san_env[@]+"${san_env[@]}"} PATH="$tmp/bin" HOME="$tmp" TMPDIR="$tmp" DISPLAY=:0 \
+		"$cprof" -web "$cpu" >stdout 2>stderr || fail "exited $?: $(head -c 300 stderr)"
+	case $(cat viewer.args) in "$tmp"/cprof-*.svg) ;; *) fail "xdg-open args: $(cat viewer.args)" ;; esac
+	has viewer.copy 'id="viewport"'
+	rm -f viewer.args
+	env -i ${san_env[@]+"${san_env[@]}"} PATH="$tmp/bin" HOME="$tmp" TMPDIR="$tmp" \
+		"$cprof" -web "$cpu" >stdout 2>stderr
+	rc=$?
+	[ $rc = 2 ] || fail "without DISPLAY: exit status $rc, want 2"
+	[ ! -e viewer.args ] || fail "xdg-open started outside a desktop session"
+	has stderr "cprof: error: no browser found: set BROWSER"
 	;;
 web_browser_fails)
 	make_viewer "$tmp/browser" 3

@@ -83,6 +83,16 @@ oracle)
 	[ "$shown" = "$total" ] || fail "stacks add up to $total, -top shows $shown ($unit)"
 	echo "$(wc -l <"$tmp/folded") stacks, total $total $unit ($type), as -top"
 	;;
+reject)
+	# not a profile: one error line, exit status 2, nothing on stdout
+	(cd "$repo" && HOME=$tmp "$cprof" "${args[@]}" </dev/null >"$tmp/out" 2>"$tmp/err")
+	rc=$?
+	[ $rc = 2 ] || fail "exit status $rc, want 2: $(head -c 300 "$tmp/out")"
+	[ ! -s "$tmp/out" ] || fail "stdout not empty: $(head -c 300 "$tmp/out")"
+	file=${args[${#args[@]}-1]}
+	[ "$(cat "$tmp/err")" = "cprof: error: $file: parsing profile: unrecognized profile format" ] ||
+		fail "unexpected error: $(head -c 300 "$tmp/err")"
+	;;
 roundtrip)
 	run "$tmp/once" "$cprof" "${args[@]}"
 	cp "$tmp/once" "$tmp/once.folded"

@@ -70,6 +70,25 @@ int test_folded_parse(void)
 	CHECK_INT(cprof_profile_check_valid(p, &err), 0);
 	cprof_profile_free(p);
 
+	/* no ';' anywhere: one-word frames, or a last word that is file:line */
+	CHECK_INT(parse("main 5\nfn file.go:12 3\n0000000000401a2b fn x.go:7 2\nVersion 2\n", &p, &err), 0);
+	CHECK_INT(p->nsample, 4);
+	CHECK_STR(sample_frames(p, 2, buf, sizeof(buf)), "0000000000401a2b fn x.go:7");
+	cprof_profile_free(p);
+	/* with a stack somewhere, frames may hold any words (C++, Java names) */
+	CHECK_INT(parse("a;std::vector<int, std::allocator<int> >::push_back(int const&) 3\n"
+			"operator new(unsigned long) 1\n",
+			&p, &err),
+		  0);
+	CHECK_INT(p->nsample, 2);
+	cprof_profile_free(p);
+
+	/* '#' lines are comments (austin's header and footer) */
+	CHECK_INT(parse("# austin: 3.3.0\n# mode: wall\n\nP1;T1;<frozen x>:f:12 105\n\n# duration: 9\n", &p, &err), 0);
+	CHECK_INT(p->nsample, 1);
+	CHECK_STR(sample_frames(p, 0, buf, sizeof(buf)), "<frozen x>:f:12,T1,P1");
+	cprof_profile_free(p);
+
 	/* int64 limits */
 	CHECK_INT(parse("a 9223372036854775807\nb -9223372036854775808\n", &p, &err), 0);
 	CHECK(p->sample[0].value[0] == INT64_MAX);
@@ -97,6 +116,16 @@ int test_folded_parse_reject(void)
 		"a -9223372036854775809\n",  /* int64 overflow */
 		"a -\n",                     /* sign alone */
 		"heap profile: 1: 2 [3: 4] @ heap/1048576\n",
+		/* text that only ends in numbers */
+		"hello world 42\n",         /* a sentence, no stack anywhere */
+		"1 2 3\n4 5 6\n",            /* a table of figures */
+		"a 1\nsee page 12\n",        /* one prose line in a flat list */
+		"Thanks; see you at 8\n",    /* prose with a ';': frame starts with a blank */
+		" main;work 1\n",            /* a leading blank */
+		"main ;work 1\n",            /* a blank ending a frame */
+		"fn :12 1\n",                /* no file before the line number */
+		"# only a comment\n",        /* no stack */
+		"Total: 12\nsize= 3\n",       /* keys and values */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct cprof_profile *p = NULL;
