@@ -19,8 +19,9 @@
 # Each command runs N times (default 3) and the best time counts; CPU time
 # is user + system, children included (upstream pprof's llvm-symbolizer).
 # Columns: `-text PROFILE` end to end (symbolize, build the graph, print),
-# and the cost of symbolization alone: `-raw` minus `-symbolize=none -raw`
-# (both dump the profile; only the first symbolizes it).
+# and the cost of symbolization alone: `-comments` minus
+# `-symbolize=none -comments` (both read the profile and print only its
+# comments; only the first symbolizes it).
 # go tool pprof symbolizes Go binaries from .gopclntab without inline
 # frames and does not find separate debug files, so it does not symbolize
 # libc at all: its libc figure is the cost of a report without symbols.
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift ;;
 	--no-upstream) upstream=0 ;;
-	*) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+	*) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 	esac
 	shift
 done
@@ -85,9 +86,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'
 		for t in "${tools[@]}"; do
 			name=${t%%:*} cmd=${t#*:}
 			read -r w c < <(best "$cmd" -text "$prof")
-			# what symbolizing costs: -raw (symbolize, dump) minus -symbolize=none -raw
-			read -r _ p1 < <(best "$cmd" -raw "$prof")
-			read -r _ p0 < <(best "$cmd" -symbolize=none -raw "$prof")
+			# what symbolizing costs: -comments (read, symbolize) minus -symbolize=none -comments
+			read -r _ p1 < <(best "$cmd" -comments "$prof")
+			read -r _ p0 < <(best "$cmd" -symbolize=none -comments "$prof")
 			sym=$(awk -v a="$p1" -v b="$p0" 'BEGIN { printf "%.2f", (a > b ? a - b : 0.01) }')
 			if [ -z "$cc" ]; then
 				cc=$c cs=$sym
@@ -98,7 +99,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'
 		done
 	done
 	echo
-	echo "Symbolization CPU = CPU of \`-raw\` minus CPU of \`-symbolize=none -raw\` on the same profile."
+	echo "Symbolization CPU = CPU of \`-comments\` minus CPU of \`-symbolize=none -comments\` on the same profile."
 	echo "go tool pprof finds no DWARF for libc (it does not look for separate debug files): its libc"
 	echo "figures are those of leaving the addresses as they are."
 	echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); best of $runs runs"

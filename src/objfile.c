@@ -13,11 +13,14 @@
  *                      DW_TAG_inlined_subroutine holding O, then its
  *                      enclosing inlined subroutines up to the subprogram.
  *                      Each CU is indexed once, on first use, into disjoint
- *                      address segments that name their deepest DIE.
- *   4. frames          innermost: the line-table row for O; each caller:
- *                      the DW_AT_call_file/call_line of the frame below.
- *                      Names: linkage name, else DW_AT_name, through
- *                      abstract_origin/specification.
+ *                      address segments that name their deepest DIE (one
+ *                      pass over its DIEs, walk_raw; libdw for the ranges).
+ *   4. frames          innermost: the line-table row for O (the CU's line
+ *                      program decoded once into a sorted array, in
+ *                      libdw's row order, decode_lines); each caller: the
+ *                      DW_AT_call_file/call_line of the frame below (read
+ *                      once per DIE). Names: linkage name, else DW_AT_name,
+ *                      through abstract_origin/specification.
  *   5. symbol table    the outermost frame takes the name of the ELF
  *                      symbol holding O (of the largest size among those at
  *                      one address); a symbol with size 0 reaches to the
@@ -69,7 +72,9 @@ struct sub {
 	Dwarf_Off off;      /* DIE offset */
 	uint32_t parent;    /* enclosing inlined subroutine/subprogram, or CPROF_NONE */
 	bool inlined;       /* DW_TAG_inlined_subroutine */
+	bool call_read;     /* call_* below read from the DIE */
 	const char *name;   /* resolved on first use; NULL until then */
+	uint32_t call_file, call_line, call_col; /* an inlined subroutine's call site */
 };
 
 /* A disjoint address segment [lo, hi) whose deepest subroutine is sub. */
@@ -78,14 +83,29 @@ struct seg {
 	uint32_t sub;
 };
 
+/* One row of a line table. */
+struct lrow {
+	uint64_t addr;
+	uint32_t seq;  /* creation order, for sorting */
+	uint32_t file; /* raw file register */
+	int32_t line;
+	uint16_t col;
+	bool end;      /* end_sequence */
+};
+
 struct cu {
 	Dwarf_Off off; /* CU DIE offset */
+	/* the unit header, for the raw DIE walk (raw_end 0: walk with libdw) */
+	Dwarf_Off raw_end, abbrev_off;
+	uint16_t version;
+	uint8_t addr_size, off_size;
 	bool indexed;
+	bool go;       /* DW_LANG_Go: names are DW_AT_name alone (no linkage names) */
 	struct sub *subs;
 	size_t nsubs, asubs;
 	struct seg *segs;
 	size_t nsegs;
-	Dwarf_Lines *lines; /* NULL if none (or not read yet) */
+	struct lrow *rows;  /* the line table, in libdw's order; NULL if none (or not read yet) */
 	size_t nlines;
 	uint64_t *laddr;    /* the rows' addresses, for a cache-friendly search */
 	bool lines_read;
@@ -139,6 +159,8 @@ struct elfobj {
 	size_t ncus;
 	struct cu_range *cur;
 	size_t ncur;
+	bool secs_read; /* the sections below looked up (in the DWARF file) */
+	Elf_Data *sec_info, *sec_abbrev, *sec_line, *sec_str, *sec_line_str;
 
 	/* answers */
 	struct cache_ent *cache;
@@ -238,6 +260,7 @@ static void elfobj_free(struct elfobj *o)
 		free(o->cus[i].segs);
 		free(o->cus[i].fnames);
 		free(o->cus[i].laddr);
+		free(o->cus[i].rows);
 	}
 	free(o->cus);
 	free(o->cur);
@@ -319,7 +342,7 @@ static struct elfobj *elfobj_open(const char *path, struct cprof_error *err)
 		cprof_error_set(err, CPROF_E_FORMAT, "unrecognized binary format: %s", path);
 		return NULL;
 	}
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP_PRIVATE, NULL); /* writable: hide_unread_sections */
 	GElf_Ehdr eh;
 	size_t nph = 0;
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) || elf_getphdrnum(elf, &nph)) {
@@ -795,6 +818,40 @@ static bool has_debug_info(Elf *elf)
 	return false;
 }
 
+/*
+ * libdw inflates every compressed debug section when it opens a file,
+ * including the location lists and call-frame tables that symbolization
+ * never reads: in a Go binary .debug_loc alone is about half of the
+ * inflated DWARF. Those sections lose their names (sh_name 0, the empty
+ * string), in cprof's private copy-on-write mapping only, so libdw passes
+ * them by. The file must be open with ELF_C_READ_MMAP_PRIVATE.
+ */
+static void hide_unread_sections(Elf *elf)
+{
+	static const char *const unread[] = {"debug_loc", "debug_loclists", "debug_frame", "debug_macinfo",
+					     "debug_macro", "debug_pubnames", "debug_pubtypes", "debug_aranges"};
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return;
+	for (Elf_Scn *s = elf_nextscn(elf, NULL); s; s = elf_nextscn(elf, s)) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(s, &sh) || sh.sh_type == SHT_NOBITS || sh.sh_name == 0)
+			continue;
+		const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!n || n[0] != '.')
+			continue;
+		bool gnu = n[1] == 'z';
+		if (!(sh.sh_flags & SHF_COMPRESSED) && !gnu)
+			continue; /* nothing to inflate */
+		for (size_t i = 0; i < CPROF_ARRAY_SIZE(unread); i++)
+			if (!strcmp(n + 1 + gnu, unread[i])) {
+				sh.sh_name = 0;
+				gelf_update_shdr(s, &sh);
+				break;
+			}
+	}
+}
+
 /* Open path as a debug file: an ELF with DWARF (and the CRC, when crc_check). */
 static bool try_debug_file(struct elfobj *o, const char *path, bool crc_check, GElf_Word crc)
 {
@@ -807,13 +864,14 @@ static bool try_debug_file(struct elfobj *o, const char *path, bool crc_check, G
 		close(fd);
 		return false;
 	}
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP_PRIVATE, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !has_debug_info(elf)) {
 		if (elf)
 			elf_end(elf);
 		close(fd);
 		return false;
 	}
+	hide_unread_sections(elf);
 	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (!dw) {
 		elf_end(elf);
@@ -974,6 +1032,20 @@ static Elf_Data *debug_section(Elf *elf, const char *name)
 	return NULL;
 }
 
+/* The DWARF sections read without libdw, looked up once (libdw has inflated them). */
+static void read_sections(struct elfobj *o)
+{
+	if (o->secs_read)
+		return;
+	o->secs_read = true;
+	Elf *elf = dwarf_getelf(o->dw);
+	o->sec_info = debug_section(elf, ".debug_info");
+	o->sec_abbrev = debug_section(elf, ".debug_abbrev");
+	o->sec_line = debug_section(elf, ".debug_line");
+	o->sec_str = debug_section(elf, ".debug_str");
+	o->sec_line_str = debug_section(elf, ".debug_line_str");
+}
+
 static const char *sec_str(Elf_Data *d, uint64_t off)
 {
 	if (!d || off >= d->d_size)
@@ -1033,12 +1105,12 @@ static void read_file_names(struct cprof_objtool *t, struct elfobj *o, struct cu
 	const char *comp_dir = dwarf_attr(cudie, DW_AT_comp_dir, &a) ? dwarf_formstring(&a) : NULL;
 	if (!comp_dir)
 		comp_dir = "";
-	Elf *elf = dwarf_getelf(o->dw);
-	Elf_Data *line = debug_section(elf, ".debug_line");
+	read_sections(o);
+	Elf_Data *line = o->sec_line;
 	if (!line || stmt >= line->d_size)
 		return;
-	Elf_Data *str = debug_section(elf, ".debug_str");
-	Elf_Data *line_str = debug_section(elf, ".debug_line_str");
+	Elf_Data *str = o->sec_str;
+	Elf_Data *line_str = o->sec_line_str;
 	struct cur cu = {(const unsigned char *)line->d_buf + stmt,
 			 (const unsigned char *)line->d_buf + line->d_size, false};
 	uint64_t len = rd_n(&cu, 4);
@@ -1173,6 +1245,7 @@ static void load_dwarf(struct cprof_objtool *t, struct elfobj *o)
 		return;
 	o->dw_tried = true;
 	if (!find_debug_file(t, o) && has_debug_info(o->elf)) {
+		hide_unread_sections(o->elf);
 		o->dw = dwarf_begin_elf(o->elf, DWARF_C_READ, NULL);
 		if (o->dw)
 			o->dpath = cprof_xstrdup(o->path);
@@ -1194,6 +1267,7 @@ static void load_dwarf(struct cprof_objtool *t, struct elfobj *o)
 		struct cu *c = &o->cus[o->ncus];
 		memset(c, 0, sizeof(*c));
 		c->off = dwarf_dieoffset(&cudie);
+		c->version = unit_type == DW_UT_skeleton ? 0 : 1; /* 0: not in this file's .debug_info */
 		uint32_t ci = (uint32_t)o->ncus++;
 		Dwarf_Addr base, lo, hi;
 		ptrdiff_t off = 0;
@@ -1206,6 +1280,25 @@ static void load_dwarf(struct cprof_objtool *t, struct elfobj *o)
 	}
 	if (o->ncur)
 		qsort(o->cur, o->ncur, sizeof(*o->cur), cmp_cur);
+	/* the unit headers, for walk_raw (units and CUs are both in file order) */
+	Dwarf_Off uoff = 0, unext;
+	size_t hsize, ci = 0;
+	Dwarf_Off abbrev;
+	uint8_t asz, osz;
+	while (ci < o->ncus && dwarf_next_unit(o->dw, uoff, &unext, &hsize, &version, &abbrev, &asz, &osz, NULL, NULL) == 0) {
+		Dwarf_Off die = uoff + hsize;
+		while (ci < o->ncus && o->cus[ci].off < die)
+			o->cus[ci++].version = 0;
+		if (ci < o->ncus && o->cus[ci].off == die && o->cus[ci].version) {
+			struct cu *c = &o->cus[ci++];
+			c->raw_end = unext;
+			c->abbrev_off = abbrev;
+			c->version = version;
+			c->addr_size = asz;
+			c->off_size = osz;
+		}
+		uoff = unext;
+	}
 }
 
 struct rng {
@@ -1247,12 +1340,208 @@ static void walk_die(struct walk *w, Dwarf_Die *die, uint32_t parent, int depth)
 				/* the chain ends at a subprogram (llvm's getInlinedChainForAddress) */
 				s->parent = s->inlined ? parent : CPROF_NONE;
 				s->name = NULL;
+				s->call_read = false;
+				s->call_file = s->call_line = s->call_col = 0;
 				p = idx;
 			}
 		}
 		if (dwarf_haschildren(&child))
 			walk_die(w, &child, p, depth + 1);
 	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/*
+ * walk_die without libdw: one pass over the CU's DIEs in .debug_info,
+ * with the CU's abbreviation table, where libdw's dwarf_siblingof would
+ * parse every subtree a second time to skip it (Go and many C compilers
+ * write no DW_AT_sibling). Only subroutine DIEs go through libdw (their
+ * ranges). The same subs and ranges as walk_die; false (and nothing
+ * added) for anything it does not know, and walk_die runs instead.
+ *
+ *   abbrev table: (code uleb, tag uleb, children u8, (attr uleb, form uleb
+ *                 [, implicit_const sleb])* 0 0)* 0
+ *   DIE:          code uleb (0 ends a sibling list), attribute values
+ */
+struct abbrev {
+	uint32_t tag;
+	bool children;
+	uint32_t first, n; /* forms[first .. first+n) */
+};
+
+struct abbrevs {
+	struct abbrev *v; /* by code; tag 0 = undefined */
+	size_t nv;
+	uint16_t *forms;
+	size_t nforms, aforms;
+};
+
+static bool read_abbrevs(Elf_Data *d, Dwarf_Off off, struct abbrevs *t)
+{
+	if (!d || off >= d->d_size)
+		return false;
+	struct cur c = {(const unsigned char *)d->d_buf + off, (const unsigned char *)d->d_buf + d->d_size, false};
+	size_t av = 0;
+	for (;;) {
+		uint64_t code = rd_uleb(&c);
+		if (c.bad)
+			return false;
+		if (code == 0)
+			return true;
+		if (code > (1u << 20))
+			return false;
+		uint64_t tag = rd_uleb(&c);
+		bool children = rd_n(&c, 1) != 0;
+		if (code >= t->nv) {
+			size_t want = (size_t)code + 1;
+			ALLOC_GROW(t->v, want, av);
+			memset(t->v + t->nv, 0, (want - t->nv) * sizeof(*t->v));
+			t->nv = want;
+		}
+		struct abbrev *a = &t->v[code];
+		a->tag = tag > UINT32_MAX ? 0 : (uint32_t)tag;
+		a->children = children;
+		a->first = (uint32_t)t->nforms;
+		a->n = 0;
+		for (;;) {
+			uint64_t name = rd_uleb(&c), form = rd_uleb(&c);
+			if (c.bad || form > 0xffff)
+				return false;
+			if (name == 0 && form == 0)
+				break;
+			if (form == DW_FORM_implicit_const)
+				(void)rd_uleb(&c); /* the value (sleb), not needed to skip */
+			ALLOC_GROW(t->forms, t->nforms + 1, t->aforms);
+			t->forms[t->nforms++] = (uint16_t)form;
+			a->n++;
+		}
+		if (a->tag == 0)
+			return false;
+	}
+}
+
+/* Skip one attribute value; false for a form it does not know. */
+static bool skip_form(struct cur *c, unsigned form, const struct cu *u, int depth)
+{
+	size_t n;
+	switch (form) {
+	case DW_FORM_flag_present: case DW_FORM_implicit_const: return true;
+	case DW_FORM_data1: case DW_FORM_ref1: case DW_FORM_flag: case DW_FORM_strx1: case DW_FORM_addrx1:
+		n = 1; break;
+	case DW_FORM_data2: case DW_FORM_ref2: case DW_FORM_strx2: case DW_FORM_addrx2: n = 2; break;
+	case DW_FORM_strx3: case DW_FORM_addrx3: n = 3; break;
+	case DW_FORM_data4: case DW_FORM_ref4: case DW_FORM_strx4: case DW_FORM_addrx4: case DW_FORM_ref_sup4:
+		n = 4; break;
+	case DW_FORM_data8: case DW_FORM_ref8: case DW_FORM_ref_sig8: case DW_FORM_ref_sup8: n = 8; break;
+	case DW_FORM_data16: n = 16; break;
+	case DW_FORM_addr: n = u->addr_size; break;
+	case DW_FORM_ref_addr: n = u->version == 2 ? u->addr_size : u->off_size; break;
+	case DW_FORM_strp: case DW_FORM_line_strp: case DW_FORM_sec_offset: case DW_FORM_strp_sup:
+	case DW_FORM_GNU_ref_alt: case DW_FORM_GNU_strp_alt:
+		n = u->off_size; break;
+	case DW_FORM_sdata: case DW_FORM_udata: case DW_FORM_ref_udata: case DW_FORM_strx: case DW_FORM_addrx:
+	case DW_FORM_loclistx: case DW_FORM_rnglistx: case DW_FORM_GNU_addr_index: case DW_FORM_GNU_str_index:
+		(void)rd_uleb(c);
+		return !c->bad;
+	case DW_FORM_string: (void)rd_str(c); return !c->bad;
+	case DW_FORM_block1: n = (size_t)rd_n(c, 1); break;
+	case DW_FORM_block2: n = (size_t)rd_n(c, 2); break;
+	case DW_FORM_block4: n = (size_t)rd_n(c, 4); break;
+	case DW_FORM_block: case DW_FORM_exprloc: n = (size_t)rd_uleb(c); break;
+	case DW_FORM_indirect: {
+		uint64_t f = rd_uleb(c);
+		return !c->bad && depth < 4 && f <= 0xffff && f != DW_FORM_implicit_const &&
+		       skip_form(c, (unsigned)f, u, depth + 1);
+	}
+	default: return false;
+	}
+	if (c->bad || (size_t)(c->end - c->p) < n) {
+		c->bad = true;
+		return false;
+	}
+	c->p += n;
+	return true;
+}
+
+static bool walk_raw(struct elfobj *o, struct walk *w)
+{
+	struct cu *u = w->c;
+	read_sections(o);
+	Elf_Data *info = o->sec_info;
+	if (!u->raw_end || !info || u->raw_end > info->d_size || u->off >= u->raw_end ||
+	    (u->addr_size != 4 && u->addr_size != 8) || (u->off_size != 4 && u->off_size != 8))
+		return false;
+	struct abbrevs ab = {0};
+	uint32_t *parents = NULL; /* parents[d]: the sub enclosing the DIEs of nesting level d + 1 */
+	size_t aparents = 0;
+	bool ok = read_abbrevs(o->sec_abbrev, u->abbrev_off, &ab);
+	const unsigned char *base = info->d_buf;
+	struct cur c = {base + u->off, base + u->raw_end, false};
+	size_t depth = 0; /* nesting level of the next DIE: 0 the CU DIE, 1 its children */
+	while (ok) {
+		const unsigned char *at = c.p;
+		uint64_t code = rd_uleb(&c);
+		if (c.bad) {
+			ok = false;
+			break;
+		}
+		if (code == 0) { /* end of a sibling list */
+			if (depth <= 1)
+				break;
+			depth--;
+			continue;
+		}
+		if (code >= ab.nv || !ab.v[code].tag) {
+			ok = false;
+			break;
+		}
+		const struct abbrev *a = &ab.v[code];
+		uint32_t parent = depth >= 1 ? parents[depth - 1] : CPROF_NONE;
+		uint32_t p = parent;
+		/* walk_die looks at DIEs down to nesting level 257 (depth > 256 stops it) */
+		bool seen = depth >= 1 && depth <= 257;
+		if (seen && (a->tag == DW_TAG_subprogram || a->tag == DW_TAG_inlined_subroutine)) {
+			Dwarf_Die die;
+			if (!dwarf_offdie(o->dw, (Dwarf_Off)(at - base), &die)) {
+				ok = false;
+				break;
+			}
+			Dwarf_Addr rbase, lo, hi;
+			ptrdiff_t off = 0;
+			bool any = false;
+			uint32_t idx = (uint32_t)u->nsubs;
+			while ((off = dwarf_ranges(&die, off, &rbase, &lo, &hi)) > 0) {
+				if (lo >= hi)
+					continue;
+				ALLOC_GROW(w->r, w->nr + 1, w->ar);
+				w->r[w->nr++] = (struct rng){lo, hi, idx};
+				any = true;
+			}
+			if (any || a->children) {
+				ALLOC_GROW(u->subs, u->nsubs + 1, u->asubs);
+				struct sub *sb = &u->subs[u->nsubs++];
+				memset(sb, 0, sizeof(*sb));
+				sb->off = (Dwarf_Off)(at - base);
+				sb->inlined = a->tag == DW_TAG_inlined_subroutine;
+				sb->parent = sb->inlined ? parent : CPROF_NONE;
+				p = idx;
+			}
+		}
+		for (uint32_t i = 0; i < a->n && ok; i++)
+			ok = skip_form(&c, ab.forms[a->first + i], u, 0);
+		if (!ok)
+			break;
+		if (a->children) {
+			ALLOC_GROW(parents, depth + 1, aparents);
+			parents[depth] = depth == 0 ? CPROF_NONE : p;
+			depth++;
+		} else if (depth == 0) {
+			break; /* a CU DIE without children */
+		}
+	}
+	free(ab.v);
+	free(ab.forms);
+	free(parents);
+	return ok;
 }
 
 struct heap {
@@ -1320,8 +1609,16 @@ static void index_cu(struct elfobj *o, struct cu *c)
 	Dwarf_Die cudie;
 	if (!dwarf_offdie(o->dw, c->off, &cudie))
 		return;
+	Dwarf_Attribute lang;
+	Dwarf_Word lv;
+	c->go = dwarf_attr(&cudie, DW_AT_language, &lang) && !dwarf_formudata(&lang, &lv) && lv == DW_LANG_Go;
 	struct walk w = {c, NULL, 0, 0};
-	walk_die(&w, &cudie, CPROF_NONE, 0);
+	if (!walk_raw(o, &w)) {
+		/* start over with libdw */
+		w.nr = 0;
+		c->nsubs = 0;
+		walk_die(&w, &cudie, CPROF_NONE, 0);
+	}
 	if (w.nr == 0) {
 		free(w.r);
 		return;
@@ -1395,6 +1692,184 @@ static const struct seg *seg_for_addr(const struct cu *c, uint64_t addr)
 	return &c->segs[lo - 1];
 }
 
+/* libdw's row order: by address, an end of sequence first, then as made. */
+static int cmp_lrow(const void *a, const void *b)
+{
+	const struct lrow *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->end != y->end)
+		return x->end ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The rows of the line program at .debug_line offset stmt, decoded as
+ * libdw's dwarf_getsrclines decodes them (same rows, same order, the last
+ * row marked as ending a sequence) without its per-row bookkeeping.
+ * False for anything unusual (VLIW op_index, DW_LNE_define_file, a value
+ * libdw would reject): the caller asks libdw then.
+ *
+ *   header: unit_length | version u16 | [v5: address_size u8, seg_sel u8] |
+ *           header_length | min_inst_len u8 | [v4+: max_ops u8] |
+ *           default_is_stmt u8 | line_base s8 | line_range u8 |
+ *           opcode_base u8 | standard_opcode_lengths[opcode_base - 1] | ...
+ *   program at header_length's end: special opcodes (>= opcode_base),
+ *           standard opcodes 1..12, extended opcodes (0, len uleb, op).
+ */
+static bool decode_lines(struct elfobj *o, uint64_t stmt, unsigned addr_size, struct lrow **out, size_t *nout)
+{
+	Elf_Data *d = o->sec_line;
+	*out = NULL;
+	*nout = 0;
+	if (!d || stmt >= d->d_size || (addr_size != 4 && addr_size != 8))
+		return false;
+	struct cur c = {(const unsigned char *)d->d_buf + stmt, (const unsigned char *)d->d_buf + d->d_size, false};
+	uint64_t len = rd_n(&c, 4);
+	size_t offsz = 4;
+	if (len == 0xffffffff) {
+		len = rd_n(&c, 8);
+		offsz = 8;
+	}
+	if (c.bad || len > (uint64_t)(c.end - c.p))
+		return false;
+	c.end = c.p + len;
+	unsigned version = (unsigned)rd_n(&c, 2);
+	if (version < 2 || version > 5)
+		return false;
+	if (version >= 5 && (rd_n(&c, 1) != addr_size || rd_n(&c, 1) != 0))
+		return false;
+	uint64_t hlen = rd_n(&c, offsz);
+	if (c.bad || hlen > (uint64_t)(c.end - c.p))
+		return false;
+	const unsigned char *prog = c.p + hlen;
+	unsigned min_inst = (unsigned)rd_n(&c, 1);
+	unsigned max_ops = version >= 4 ? (unsigned)rd_n(&c, 1) : 1;
+	bool default_stmt = rd_n(&c, 1) != 0;
+	(void)default_stmt;
+	int line_base = (int8_t)rd_n(&c, 1);
+	unsigned line_range = (unsigned)rd_n(&c, 1);
+	unsigned opcode_base = (unsigned)rd_n(&c, 1);
+	if (c.bad || max_ops != 1 || line_range == 0 || opcode_base == 0 ||
+	    (size_t)(c.end - c.p) < opcode_base - 1)
+		return false;
+	uint8_t oplen[256] = {0};
+	for (unsigned i = 1; i < opcode_base; i++)
+		oplen[i] = (uint8_t)rd_n(&c, 1);
+	/* the standard opcodes' operand counts libdw insists on */
+	static const uint8_t want[13] = {0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1};
+	for (unsigned i = 1; i < 13 && i < opcode_base; i++)
+		if (oplen[i] != want[i])
+			return false;
+	c.p = prog;
+
+	struct lrow *v = NULL;
+	size_t n = 0, a = 0;
+	uint64_t addr = 0, file = 1, col = 0, isa = 0, disc = 0;
+	int64_t line = 1;
+	bool ok = true, sorted = true;
+#define EMIT(end_seq)                                                                                 \
+	do {                                                                                          \
+		if (file > UINT32_MAX || line < INT32_MIN || line > INT32_MAX || col > UINT16_MAX ||  \
+		    isa > 255 || disc >= (1u << 24) || n >= UINT32_MAX) {                              \
+			ok = false;                                                                   \
+			break;                                                                        \
+		}                                                                                     \
+		ALLOC_GROW(v, n + 1, a);                                                              \
+		v[n] = (struct lrow){addr, (uint32_t)n, (uint32_t)file, (int32_t)line, (uint16_t)col, \
+				     (end_seq)};                                                      \
+		if (n && cmp_lrow(&v[n - 1], &v[n]) > 0)                                              \
+			sorted = false;                                                               \
+		n++;                                                                                  \
+	} while (0)
+	while (ok && c.p < c.end) {
+		unsigned op = (unsigned)rd_n(&c, 1);
+		if (op >= opcode_base) {
+			unsigned adj = op - opcode_base;
+			line += line_base + (int)(adj % line_range);
+			addr += (uint64_t)min_inst * (adj / line_range);
+			EMIT(false);
+			disc = 0;
+		} else if (op == 0) {
+			uint64_t elen = rd_uleb(&c);
+			/* libdw reads the length as one byte: longer ones are its business */
+			if (c.bad || elen == 0 || elen >= 128 || elen > (uint64_t)(c.end - c.p)) {
+				ok = false;
+				break;
+			}
+			unsigned eop = (unsigned)rd_n(&c, 1);
+			switch (eop) {
+			case DW_LNE_end_sequence:
+				EMIT(true);
+				addr = 0, file = 1, line = 1, col = 0, isa = 0, disc = 0;
+				break;
+			case DW_LNE_set_address:
+				if ((size_t)(c.end - c.p) < addr_size) {
+					ok = false;
+					break;
+				}
+				addr = rd_n(&c, addr_size);
+				break;
+			case DW_LNE_set_discriminator:
+				if (oplen[4] != 1) /* libdw checks this slot, oddly */
+					ok = false;
+				disc = rd_uleb(&c);
+				break;
+			default: /* DW_LNE_define_file and the unknown: libdw's own reading */
+				ok = false;
+				break;
+			}
+			/* libdw goes on from what it read for these, not from the length */
+		} else if (op <= DW_LNS_set_isa) {
+			switch (op) {
+			case DW_LNS_copy: EMIT(false); disc = 0; break;
+			case DW_LNS_advance_pc: addr += (uint64_t)min_inst * rd_uleb(&c); break;
+			case DW_LNS_advance_line: {
+				/* sleb128 */
+				int64_t sv = 0;
+				unsigned shift = 0;
+				unsigned char byte;
+				do {
+					byte = (unsigned char)rd_n(&c, 1);
+					if (shift < 64)
+						sv |= (int64_t)((uint64_t)(byte & 0x7f) << shift);
+					shift += 7;
+				} while ((byte & 0x80) && !c.bad);
+				if (shift < 64 && (byte & 0x40))
+					sv |= -(int64_t)((uint64_t)1 << shift);
+				line += sv;
+				break;
+			}
+			case DW_LNS_set_file: file = rd_uleb(&c); break;
+			case DW_LNS_set_column: col = rd_uleb(&c); break;
+			case DW_LNS_negate_stmt: case DW_LNS_set_basic_block: case DW_LNS_set_prologue_end:
+			case DW_LNS_set_epilogue_begin:
+				break;
+			case DW_LNS_const_add_pc: addr += (uint64_t)min_inst * ((255 - opcode_base) / line_range); break;
+			case DW_LNS_fixed_advance_pc: addr += rd_n(&c, 2); break;
+			case DW_LNS_set_isa: isa = rd_uleb(&c); break;
+			}
+		} else {
+			for (unsigned k = oplen[op]; k > 0; k--)
+				(void)rd_uleb(&c);
+		}
+		if (c.bad)
+			ok = false;
+	}
+#undef EMIT
+	if (!ok) {
+		free(v);
+		return false;
+	}
+	if (!sorted)
+		qsort(v, n, sizeof(*v), cmp_lrow);
+	if (n)
+		v[n - 1].end = true;
+	*out = v;
+	*nout = n;
+	return true;
+}
+
 static void read_lines(struct cprof_objtool *t, struct elfobj *o, struct cu *c)
 {
 	if (c->lines_read)
@@ -1403,15 +1878,38 @@ static void read_lines(struct cprof_objtool *t, struct elfobj *o, struct cu *c)
 	Dwarf_Die cudie;
 	if (!dwarf_offdie(o->dw, c->off, &cudie))
 		return;
-	if (dwarf_getsrclines(&cudie, &c->lines, &c->nlines))
-		c->lines = NULL, c->nlines = 0;
+	Dwarf_Attribute a;
+	Dwarf_Word stmt;
+	read_sections(o);
+	if (!c->raw_end || !dwarf_attr(&cudie, DW_AT_stmt_list, &a) || dwarf_formudata(&a, &stmt) ||
+	    !decode_lines(o, stmt, c->addr_size, &c->rows, &c->nlines)) {
+		Dwarf_Lines *lines;
+		size_t n;
+		if (dwarf_getsrclines(&cudie, &lines, &n))
+			n = 0;
+		c->rows = n ? cprof_xcalloc(n, sizeof(*c->rows)) : NULL;
+		c->nlines = n;
+		for (size_t i = 0; i < n; i++) {
+			Dwarf_Line *l = dwarf_onesrcline(lines, i);
+			Dwarf_Addr la = 0;
+			int ln = 0, col = 0;
+			bool end = false;
+			Dwarf_Files *files;
+			size_t idx = 0;
+			dwarf_lineaddr(l, &la);
+			dwarf_lineno(l, &ln);
+			dwarf_linecol(l, &col);
+			dwarf_lineendsequence(l, &end);
+			if (dwarf_line_file(l, &files, &idx))
+				idx = UINT32_MAX;
+			c->rows[i] = (struct lrow){la, (uint32_t)i, idx > UINT32_MAX ? UINT32_MAX : (uint32_t)idx, ln,
+						   (uint16_t)col, end};
+		}
+	}
 	if (c->nlines) {
 		c->laddr = cprof_xmalloc(cprof_st_mult(c->nlines, sizeof(*c->laddr)));
-		for (size_t i = 0; i < c->nlines; i++) {
-			Dwarf_Addr a = 0;
-			dwarf_lineaddr(dwarf_onesrcline(c->lines, i), &a);
-			c->laddr[i] = a;
-		}
+		for (size_t i = 0; i < c->nlines; i++)
+			c->laddr[i] = c->rows[i].addr;
 	}
 	read_file_names(t, o, c, &cudie);
 }
@@ -1421,7 +1919,7 @@ static void read_lines(struct cprof_objtool *t, struct elfobj *o, struct cu *c)
  * ends a sequence (llvm's LineTable::lookupAddress over libdw's rows,
  * which are sorted by address, end-of-sequence first, else in file order).
  */
-static Dwarf_Line *line_for_addr(struct cu *c, uint64_t addr)
+static const struct lrow *line_for_addr(struct cu *c, uint64_t addr)
 {
 	size_t lo = 0, hi = c->nlines;
 	while (lo < hi) {
@@ -1431,16 +1929,12 @@ static Dwarf_Line *line_for_addr(struct cu *c, uint64_t addr)
 		else
 			hi = mid;
 	}
-	if (lo == 0)
+	if (lo == 0 || c->rows[lo - 1].end)
 		return NULL;
-	Dwarf_Line *l = dwarf_onesrcline(c->lines, lo - 1);
-	bool end = false;
-	if (!l || dwarf_lineendsequence(l, &end) || end)
-		return NULL;
-	return l;
+	return &c->rows[lo - 1];
 }
 
-static const char *die_name(struct cprof_objtool *t, struct elfobj *o, struct sub *s)
+static const char *die_name(struct cprof_objtool *t, struct elfobj *o, const struct cu *c, struct sub *s)
 {
 	if (s->name)
 		return s->name;
@@ -1448,7 +1942,7 @@ static const char *die_name(struct cprof_objtool *t, struct elfobj *o, struct su
 	const char *name = NULL;
 	if (dwarf_offdie(o->dw, s->off, &die)) {
 		static const int attrs[] = {DW_AT_MIPS_linkage_name, DW_AT_linkage_name, DW_AT_name};
-		for (size_t i = 0; i < CPROF_ARRAY_SIZE(attrs) && !name; i++) {
+		for (size_t i = c->go ? 2 : 0; i < CPROF_ARRAY_SIZE(attrs) && !name; i++) {
 			Dwarf_Attribute a;
 			if (dwarf_attr_integrate(&die, attrs[i], &a))
 				name = dwarf_formstring(&a);
@@ -1484,18 +1978,13 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 		index_cu(o, c);
 	read_lines(t, o, c);
 	const struct seg *sg = seg_for_addr(c, addr);
-	Dwarf_Line *l = c->lines ? line_for_addr(c, addr) : NULL;
+	const struct lrow *l = c->nlines ? line_for_addr(c, addr) : NULL;
 	const char *lfile = NULL;
 	int64_t lline = 0, lcol = 0;
 	if (l) {
-		int ln = 0, col = 0;
-		Dwarf_Files *files;
-		size_t idx;
-		dwarf_lineno(l, &ln);
-		dwarf_linecol(l, &col);
-		lfile = dwarf_line_file(l, &files, &idx) ? NULL : cu_file(c, idx);
-		lline = ln;
-		lcol = col;
+		lfile = l->file == UINT32_MAX ? NULL : cu_file(c, l->file);
+		lline = l->line;
+		lcol = l->col;
 	}
 	if (!sg) {
 		if (l)
@@ -1506,7 +1995,7 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 	bool first = true;
 	for (uint32_t si = sg->sub; si != CPROF_NONE; si = c->subs[si].parent) {
 		struct sub *s = &c->subs[si];
-		const char *name = die_name(t, o, s);
+		const char *name = die_name(t, o, c, s);
 		if (first) {
 			fbuf_add(b, *name ? name : NULL, lfile, lfile ? lline : 0, lfile ? lcol : 0);
 			first = false;
@@ -1514,21 +2003,30 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 			const char *f = cu_file(c, (size_t)call_file);
 			fbuf_add(b, *name ? name : NULL, f, (int64_t)call_line, (int64_t)call_col);
 		}
-		call_file = call_line = call_col = 0;
-		if (s->inlined) {
+		if (s->inlined && !s->call_read) {
 			Dwarf_Die die;
 			Dwarf_Attribute a;
 			Dwarf_Word v;
+			s->call_read = true;
 			if (dwarf_offdie(o->dw, s->off, &die)) {
 				if (dwarf_attr(&die, DW_AT_call_file, &a) && !dwarf_formudata(&a, &v))
-					call_file = v;
+					s->call_file = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 				if (dwarf_attr(&die, DW_AT_call_line, &a) && !dwarf_formudata(&a, &v))
-					call_line = v;
+					s->call_line = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 				if (dwarf_attr(&die, DW_AT_call_column, &a) && !dwarf_formudata(&a, &v))
-					call_col = v;
+					s->call_col = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 			}
 		}
+		call_file = s->call_file;
+		call_line = s->call_line;
+		call_col = s->call_col;
 	}
+}
+
+/* Fibonacci hashing: the product's high bits depend on every bit of the key. */
+static size_t cache_hash(uint64_t key, size_t size)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & (size - 1);
 }
 
 static struct cache_ent *cache_slot(struct elfobj *o, uint64_t addr)
@@ -1539,7 +2037,7 @@ static struct cache_ent *cache_slot(struct elfobj *o, uint64_t addr)
 		for (size_t i = 0; i < o->acache; i++) {
 			if (!o->cache[i].used)
 				continue;
-			size_t h = (size_t)(o->cache[i].addr * 0x9e3779b97f4a7c15ULL) & (na - 1);
+			size_t h = cache_hash(o->cache[i].addr, na);
 			while (nv[h].used)
 				h = (h + 1) & (na - 1);
 			nv[h] = o->cache[i];
@@ -1548,23 +2046,18 @@ static struct cache_ent *cache_slot(struct elfobj *o, uint64_t addr)
 		o->cache = nv;
 		o->acache = na;
 	}
-	size_t h = (size_t)(addr * 0x9e3779b97f4a7c15ULL) & (o->acache - 1);
+	size_t h = cache_hash(addr, o->acache);
 	while (o->cache[h].used && o->cache[h].addr != addr)
 		h = (h + 1) & (o->acache - 1);
 	return &o->cache[h];
 }
 
-int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fast,
-			     const struct cprof_frame **frames, size_t *n)
+/* The frames at objaddr, computed (into the tool's arena). */
+static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast, struct cprof_frame **frames,
+			   size_t *n)
 {
 	struct elfobj *o = f->o;
 	struct cprof_objtool *t = f->t;
-	struct cache_ent *e = cache_slot(o, objaddr * 2 + (fast ? 1 : 0));
-	if (e->used) {
-		*frames = e->frames;
-		*n = e->n;
-		return 0;
-	}
 	struct fbuf b = {0};
 	load_symbols(t, o);
 	if (fast) {
@@ -1604,15 +2097,44 @@ int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fas
 		}
 		b.n = k;
 	}
-	e = cache_slot(o, objaddr * 2 + (fast ? 1 : 0));
-	e->addr = objaddr * 2 + (fast ? 1 : 0);
-	e->used = 1;
-	e->n = (uint32_t)b.n;
-	e->frames = b.n ? cprof_arena_memdup(&t->arena, b.v, b.n, sizeof(*b.v)) : NULL;
-	o->ncache++;
+	*n = b.n;
+	*frames = b.n ? cprof_arena_memdup(&t->arena, b.v, b.n, sizeof(*b.v)) : NULL;
 	free(b.v);
+}
+
+int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fast,
+			     const struct cprof_frame **frames, size_t *n)
+{
+	struct elfobj *o = f->o;
+	uint64_t key = objaddr * 2 + (fast ? 1 : 0);
+	struct cache_ent *e = cache_slot(o, key);
+	if (!e->used) {
+		struct cprof_frame *v;
+		size_t nv;
+		compute_frames(f, objaddr, fast, &v, &nv);
+		e = cache_slot(o, key); /* computing does not touch the cache, but stay safe */
+		e->addr = key;
+		e->used = 1;
+		e->n = (uint32_t)nv;
+		e->frames = v;
+		o->ncache++;
+	}
 	*frames = e->frames;
 	*n = e->n;
+	return 0;
+}
+
+int cprof_objfile_frames_once(struct cprof_objfile *f, uint64_t addr, bool fast,
+			      const struct cprof_frame **frames, size_t *n, struct cprof_error *err)
+{
+	uint64_t oa;
+	struct cprof_frame *v;
+	*frames = NULL;
+	*n = 0;
+	if (cprof_objfile_obj_addr(f, addr, &oa, err))
+		return -1;
+	compute_frames(f, oa, fast, &v, n);
+	*frames = v;
 	return 0;
 }
 

@@ -239,18 +239,105 @@ static uint32_t fn_find_or_add(struct cprof_profile *p, struct fn_map *m, const 
 	return m->v[h].idx;
 }
 
-struct loc_ord {
-	uint32_t mapping;
-	uint64_t address;
+/*
+ * The functions of objtool frames, by the objtool's (name, file) pointers:
+ * the objtool interns its strings, so equal pointers are equal frames and
+ * most frames skip hashing their strings into the profile. A miss falls
+ * back to fn_find_or_add, which keys on the profile's own strings.
+ */
+struct fr_ent {
+	const char *func, *file;
+	uint32_t idx;
 };
 
-static int cmp_loc_ord(const void *a, const void *b)
+struct fr_map {
+	struct fr_ent *v;
+	size_t n, size;
+};
+
+static size_t fr_hash(const char *func, const char *file, size_t size)
 {
-	const struct loc_ord *x = a, *y = b;
-	if (x->mapping != y->mapping)
-		return x->mapping < y->mapping ? -1 : 1;
-	return x->address < y->address ? -1 : x->address > y->address;
+	uint64_t k = ((uint64_t)(uintptr_t)func * 31 + (uint64_t)(uintptr_t)file) * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(k >> 32) & (size - 1);
 }
+
+static uint32_t fr_function(struct cprof_profile *p, struct fn_map *fm, struct fr_map *m,
+			    const struct cprof_frame *fr)
+{
+	if (m->n * 2 >= m->size) {
+		size_t ns = m->size ? m->size * 2 : 1024;
+		struct fr_ent *nv = cprof_xcalloc(ns, sizeof(*nv));
+		for (size_t i = 0; i < m->size; i++) {
+			if (!m->v[i].func)
+				continue;
+			size_t h = fr_hash(m->v[i].func, m->v[i].file, ns);
+			while (nv[h].func)
+				h = (h + 1) & (ns - 1);
+			nv[h] = m->v[i];
+		}
+		free(m->v);
+		m->v = nv;
+		m->size = ns;
+	}
+	size_t h = fr_hash(fr->func, fr->file, m->size);
+	while (m->v[h].func) {
+		if (m->v[h].func == fr->func && m->v[h].file == fr->file)
+			return m->v[h].idx;
+		h = (h + 1) & (m->size - 1);
+	}
+	uint32_t idx = fn_find_or_add(p, fm, cprof_profile_str(p, fr->func), cprof_profile_str(p, fr->file));
+	m->v[h] = (struct fr_ent){fr->func, fr->file, idx};
+	m->n++;
+	return idx;
+}
+
+struct loc_ord {
+	uint64_t address;
+	uint32_t mapping;
+	uint32_t loc;
+};
+
+/*
+ * Sort by (mapping, address), stably (location order within equal keys):
+ * an LSD radix sort, 11 bits a pass, skipping the passes where every key
+ * has the same digit (the high bits of addresses in one binary mostly).
+ */
+static void sort_loc_ord(struct loc_ord *v, size_t n)
+{
+	enum { BITS = 11, RADIX = 1 << BITS };
+	struct loc_ord *tmp = cprof_xcalloc(n ? n : 1, sizeof(*tmp));
+	size_t *count = cprof_xcalloc(RADIX, sizeof(*count));
+	for (int key = 1; key >= 0; key--) { /* address first, then mapping */
+		for (int shift = 0; shift < 64; shift += BITS) {
+			memset(count, 0, RADIX * sizeof(*count));
+			for (size_t i = 0; i < n; i++) {
+				uint64_t k = key ? v[i].address : v[i].mapping;
+				count[(k >> shift) & (RADIX - 1)]++;
+			}
+			uint64_t k0 = key ? v[0].address : v[0].mapping;
+			if (count[(k0 >> shift) & (RADIX - 1)] == n)
+				continue; /* one digit: the order stays */
+			for (size_t d = 0, sum = 0; d < RADIX; d++) {
+				size_t c = count[d];
+				count[d] = sum;
+				sum += c;
+			}
+			for (size_t i = 0; i < n; i++) {
+				uint64_t k = key ? v[i].address : v[i].mapping;
+				tmp[count[(k >> shift) & (RADIX - 1)]++] = v[i];
+			}
+			memcpy(v, tmp, n * sizeof(*v));
+		}
+	}
+	free(count);
+	free(tmp);
+}
+
+/* The frames found for one location (NULL/0: none). */
+struct loc_frames {
+	const struct cprof_frame *fr;
+	uint32_t n;
+};
 
 static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, const struct cprof_symbolize_opts *o,
 			    struct strbuf *notes)
@@ -307,40 +394,35 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 				     "Try setting PPROF_BINARY_PATH to the search path for local binaries.\n");
 
 	/*
-	 * Look the addresses up in address order first (the objtool keeps the
-	 * answers): neighbouring addresses share compile units, segments and
-	 * line rows, so the searches stay in cache. Functions are then made in
+	 * Look the addresses up once each, in address order: neighbouring
+	 * addresses share compile units, segments and line rows, so the
+	 * searches stay in cache, and a (mapping, address) pair that several
+	 * locations share is looked up once. Functions are then made in
 	 * location order, as pprof numbers them.
 	 */
 	struct loc_ord *ord = cprof_xcalloc(p->nlocation ? p->nlocation : 1, sizeof(*ord));
+	struct loc_frames *lf = cprof_xcalloc(p->nlocation ? p->nlocation : 1, sizeof(*lf));
 	size_t nord = 0;
 	for (size_t i = 0; i < p->nlocation; i++) {
 		const struct cprof_location *l = &p->location[i];
 		if (l->mapping != CPROF_NONE && l->mapping < p->nmapping && seg[l->mapping])
-			ord[nord++] = (struct loc_ord){l->mapping, l->address};
+			ord[nord++] = (struct loc_ord){l->address, l->mapping, (uint32_t)i};
 	}
 	if (nord)
-		qsort(ord, nord, sizeof(*ord), cmp_loc_ord);
+		sort_loc_ord(ord, nord);
 	for (size_t i = 0; i < nord; i++) {
+		if (i && ord[i].mapping == ord[i - 1].mapping && ord[i].address == ord[i - 1].address) {
+			lf[ord[i].loc] = lf[ord[i - 1].loc];
+			continue;
+		}
 		const struct cprof_frame *fr;
 		size_t n;
 		struct cprof_error err = {0};
-		(void)cprof_objfile_frames(seg[ord[i].mapping], ord[i].address, o->fast, &fr, &n, &err);
-	}
-	free(ord);
-
-	struct fn_map fm = {0};
-	for (size_t i = 0; i < p->nlocation; i++) {
-		struct cprof_location *l = &p->location[i];
-		if (l->mapping == CPROF_NONE || l->mapping >= p->nmapping || !seg[l->mapping])
+		if (cprof_objfile_frames_once(seg[ord[i].mapping], ord[i].address, o->fast, &fr, &n, &err) || n == 0)
 			continue;
-		const struct cprof_frame *fr;
-		size_t n;
-		struct cprof_error err = {0};
-		if (cprof_objfile_frames(seg[l->mapping], l->address, o->fast, &fr, &n, &err) || n == 0)
-			continue;
-		struct cprof_mapping *m = &p->mapping[l->mapping];
-		struct cprof_line *lines = cprof_arena_calloc(&p->arena, n, sizeof(*lines));
+		lf[ord[i].loc] = (struct loc_frames){fr, (uint32_t)n};
+		/* the mapping's flags here, while the frames' strings are in cache */
+		struct cprof_mapping *m = &p->mapping[ord[i].mapping];
 		for (size_t k = 0; k < n; k++) {
 			if (fr[k].func[0])
 				m->has_functions = true;
@@ -348,19 +430,32 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 				m->has_filenames = true;
 			if (fr[k].line)
 				m->has_line_numbers = true;
-			const char *fname = cprof_profile_str(p, fr[k].func);
-			const char *file = cprof_profile_str(p, fr[k].file);
-			lines[k].fn = fn_find_or_add(p, &fm, fname, file);
+		}
+		m->has_inline_frames = true;
+	}
+	free(ord);
+
+	struct fn_map fm = {0};
+	struct fr_map frm = {0};
+	for (size_t i = 0; i < p->nlocation; i++) {
+		if (!lf[i].n)
+			continue;
+		const struct cprof_frame *fr = lf[i].fr;
+		size_t n = lf[i].n;
+		struct cprof_line *lines = cprof_arena_calloc(&p->arena, n, sizeof(*lines));
+		for (size_t k = 0; k < n; k++) {
+			lines[k].fn = fr_function(p, &fm, &frm, &fr[k]);
 			lines[k].line = fr[k].line;
 			lines[k].column = 0;
 		}
-		l = &p->location[i];
+		struct cprof_location *l = &p->location[i];
 		l->line = lines;
 		l->nline = (uint32_t)n;
 		l->is_folded = false;
-		m->has_inline_frames = true;
 	}
+	free(frm.v);
 	free(fm.v);
+	free(lf);
 	free(seg);
 	free(used);
 }

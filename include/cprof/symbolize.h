@@ -126,6 +126,14 @@ int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fas
 			     const struct cprof_frame **frames, size_t *n);
 
 /*
+ * cprof_objfile_frames without the tool's per-address cache, for a caller
+ * that asks each address once (the profile symbolizer sweeps its distinct
+ * addresses in order). The frames still live until the tool is freed.
+ */
+int cprof_objfile_frames_once(struct cprof_objfile *f, uint64_t addr, bool fast,
+			      const struct cprof_frame **frames, size_t *n, struct cprof_error *err);
+
+/*
  * pprof's Symbols(rx, addr): the symbols of the file whose range holds
  * object address addr (addr not 0: with all their names), or one of whose
  * names matches re, raw or demangled (without clones; without parameters;
