@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cprof/profile.h"
+#include "cprof/strbuf.h"
 
 /*
  * A set of uint64 ids: a byte per id for ids up to the object count (the
@@ -243,4 +244,69 @@ void cprof_profile_compact(struct cprof_profile *p)
 	free(lmap);
 	free(fmap);
 	free(mmap);
+}
+
+/* ---- warnings (cprof_profile_lint) ---------------------------------------- */
+
+static int cmp_mapping_start(const void *a, const void *b)
+{
+	const struct cprof_mapping *x = *(const struct cprof_mapping *const *)a;
+	const struct cprof_mapping *y = *(const struct cprof_mapping *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+size_t cprof_profile_lint(const struct cprof_profile *p, struct strbuf *notes)
+{
+	size_t nwarn = 0;
+
+	/* mappings: limit before start, then overlaps (sorted by start) */
+	const struct cprof_mapping **m = cprof_xcalloc(p->nmapping ? p->nmapping : 1, sizeof(*m));
+	size_t nm = 0;
+	for (size_t i = 0; i < p->nmapping; i++) {
+		const struct cprof_mapping *x = &p->mapping[i];
+		if (x->start == 0 && x->limit == 0)
+			continue; /* Go's fake mapping when there are none */
+		if (x->limit < x->start) {
+			strbuf_addf(notes, "Warning: mapping %llu (%s) ends at %#llx before it starts at %#llx\n",
+				    (unsigned long long)x->id, x->file, (unsigned long long)x->limit,
+				    (unsigned long long)x->start);
+			nwarn++;
+			continue;
+		}
+		m[nm++] = x;
+	}
+	qsort(m, nm, sizeof(*m), cmp_mapping_start);
+	size_t overlaps = 0, first = 0;
+	for (size_t i = 1; i < nm; i++)
+		if (m[i]->start < m[i - 1]->limit && !overlaps++)
+			first = i;
+	if (overlaps) {
+		strbuf_addf(notes, "Warning: mappings %llu (%s) and %llu (%s) overlap at %#llx",
+			    (unsigned long long)m[first - 1]->id, m[first - 1]->file,
+			    (unsigned long long)m[first]->id, m[first]->file,
+			    (unsigned long long)m[first]->start);
+		if (overlaps > 1)
+			strbuf_addf(notes, " (%zu overlaps in all)", overlaps);
+		strbuf_addstr(notes, ": addresses may be attributed to the wrong binary\n");
+		nwarn++;
+	}
+	free(m);
+
+	/* per sample type: does the sum of the absolute values overflow int64? */
+	for (size_t t = 0; t < p->nsample_type; t++) {
+		uint64_t sum = 0;
+		bool over = false;
+		for (size_t i = 0; i < p->nsample && !over; i++) {
+			int64_t v = p->sample[i].value[t];
+			uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+			over = a > (uint64_t)INT64_MAX - sum;
+			sum += over ? 0 : a;
+		}
+		if (over) {
+			strbuf_addf(notes, "Warning: %s/%s values overflow a 64-bit total: totals and percentages of this type are wrong\n",
+				    p->sample_type[t].type, p->sample_type[t].unit);
+			nwarn++;
+		}
+	}
+	return nwarn;
 }

@@ -34,6 +34,10 @@ void cprof_json_num(struct strbuf *out, double v)
 	}
 	char buf[64];
 	int n = snprintf(buf, sizeof(buf), "%.6f", v);
+	if (n < 0 || n >= (int)sizeof(buf)) { /* |v| past about 1e56: exponent form */
+		strbuf_addf(out, "%.17g", v);
+		return;
+	}
 	while (n > 0 && buf[n - 1] == '0')
 		buf[--n] = '\0';
 	if (n > 0 && buf[n - 1] == '.')

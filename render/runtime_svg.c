@@ -204,7 +204,9 @@ static void draw_panel(struct strbuf *out, double left, double top, double width
 	}
 	/* y grid and labels */
 	double ys = nice_step(p->y1 - p->y0, 5);
-	for (double v = ceil(p->y0 / ys) * ys; v <= p->y1 + ys * 1e-9; v += ys) {
+	/* (at most 64 ticks: with huge values v += ys may not move v) */
+	int nt = 0;
+	for (double v = ceil(p->y0 / ys) * ys; v <= p->y1 + ys * 1e-9 && nt < 64; v += ys, nt++) {
 		char lbl[32];
 		double y = py(&b, p, v);
 		tick_label(lbl, sizeof(lbl), v, ys);
@@ -215,7 +217,8 @@ static void draw_panel(struct strbuf *out, double left, double top, double width
 	}
 	/* x ticks */
 	double xs = nice_step(p->x1 - p->x0, 8);
-	for (double v = ceil(p->x0 / xs) * xs; v <= p->x1 + xs * 1e-9; v += xs) {
+	nt = 0;
+	for (double v = ceil(p->x0 / xs) * xs; v <= p->x1 + xs * 1e-9 && nt < 64; v += xs, nt++) {
 		char lbl[32];
 		double x = px(&b, p, v);
 		tick_label(lbl, sizeof(lbl), v, xs);

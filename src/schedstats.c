@@ -95,12 +95,12 @@ static bool imbalanced(const struct cprof_sched_sample *x)
 
 static bool saturated(const struct cprof_sched_sample *x)
 {
-	return x->idleprocs == 0 && x->runqueue + x->local_sum > 0;
+	return x->idleprocs == 0 && (double)x->runqueue + x->local_sum > 0; /* no int overflow */
 }
 
 static void acc_add(struct acc *a, const struct cprof_sched_sample *x)
 {
-	double busy = x->gomaxprocs - x->idleprocs;
+	double busy = (double)x->gomaxprocs - x->idleprocs;
 	if (a->n == 0)
 		a->t0 = x->t_ms;
 	a->t1 = x->t_ms;
@@ -280,7 +280,7 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 
 	for (size_t i = 0; i < n; i++) {
 		const struct cprof_sched_sample *x = &log->s[i];
-		double busy = x->gomaxprocs - x->idleprocs;
+		double busy = (double)x->gomaxprocs - x->idleprocs;
 		double runnable = (double)x->runqueue + x->local_sum;
 		s->detail_samples += x->detail;
 		if (i == 0)
@@ -350,7 +350,7 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 			struct cprof_sched_interval *iv = &s->interval[j];
 			acc_add(&iv_acc[j], x);
 			iv->samples++;
-			iv->util_pct += 100.0 * (x->gomaxprocs - x->idleprocs) / x->gomaxprocs;
+			iv->util_pct += 100.0 * ((double)x->gomaxprocs - x->idleprocs) / x->gomaxprocs;
 			iv->runqueue_mean += x->runqueue;
 			iv->local_sum_mean += x->local_sum;
 			th[j] += x->threads;

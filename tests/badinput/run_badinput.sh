@@ -1,0 +1,354 @@
+#!/usr/bin/env bash
+# run_badinput.sh NAME - one bad-input case (see cases.txt).
+#
+# Inputs come from testdata/ (and ../shared/conformance/pprof when
+# present), cut, bit-flipped or mislabelled here at run time. A case that
+# needs a missing input exits 77 (skipped).
+set -u
+name=$1
+cprof=${CPROF:?CPROF must name the cprof binary}
+src=${SRCDIR:-.}
+td=$src/testdata
+conf=${SHARED:-$src/../shared}/conformance/pprof
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+export LC_ALL=C TZ=UTC
+# sanitizer builds: any report is a failure with a distinctive exit status
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99} UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99}
+limit=${BADINPUT_TIMEOUT:-20}
+runs=0
+
+fail() { echo "FAIL $name: $*"; exit 1; }
+need() { local x; for x in "$@"; do [ -e "$x" ] || { echo "skipped: $x absent"; exit 77; }; done; }
+
+# run FILE ARGS...: cprof ARGS, bounded; sets rc, out, err
+run() {
+	local file=$1; shift
+	timeout -k 5 "$limit" "$cprof" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	runs=$((runs + 1))
+	[ $rc -ne 124 ] && [ $rc -ne 137 ] || fail "timed out after ${limit}s (args: $*)"
+	[ $rc -lt 128 ] || fail "killed by signal $((rc - 128)) (args: $*)"
+	[ $rc -ne 99 ] || fail "sanitizer report (args: $*): $(head -c 600 "$tmp/err")"
+	lastfile=$file
+}
+# shape: an exit 2 must be one "cprof: error: FILE: what" line and no stdout
+shape() {
+	[ ! -s "$tmp/out" ] || fail "exit 2 but stdout not empty (args: $*): $(head -c 200 "$tmp/out")"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "want one stderr line (args: $*), got: $(head -c 600 "$tmp/err")"
+	local want="cprof: error: $lastfile: "
+	[ "${want}" = "$(head -c ${#want} "$tmp/err")" ] || fail "bad error line (args: $*): $(cat "$tmp/err")"
+	[ "$(wc -c <"$tmp/err")" -gt $((${#want} + 1)) ] || fail "empty message: $(cat "$tmp/err")"
+}
+# output_error FILE ARGS...: exit 2; stderr is pprof's "Generating report in
+# FILE" note, then the error line blaming FILE
+output_error() {
+	run "$@"
+	[ $rc -eq 2 ] || fail "exit status $rc, want 2 (args: ${*:2}): $(head -c 400 "$tmp/err")"
+	shift
+	[ "$(head -n 1 "$tmp/err")" = "Generating report in $lastfile" ] || fail "first line: $(cat "$tmp/err")"
+	sed -i 1d "$tmp/err"
+	shape "$@"
+}
+# ok_or_error FILE ARGS...: exit 0, or exit 2 with the error shape
+ok_or_error() {
+	run "$@"
+	case $rc in
+	0) ;;
+	2) shift; shape "$@" ;;
+	*) fail "exit status $rc (args: $*): $(head -c 400 "$tmp/err")" ;;
+	esac
+}
+# error FILE ARGS...: exit 2 with the error shape
+error() {
+	run "$@"
+	[ $rc -eq 2 ] || fail "exit status $rc, want 2 (args: ${*:2}): $(head -c 400 "$tmp/err")"
+	shift
+	shape "$@"
+}
+# cost SECONDS KIB ARGS...: cprof ARGS uses at most SECONDS of CPU time
+# (user + system, so a loaded machine does not matter) and KIB of memory
+cost() {
+	local secs=$1 kib=$2; shift 2
+	[ -x /usr/bin/time ] || return 0
+	if ldd "$cprof" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+		secs=$((secs * 5)) kib=$((kib * 3)) # sanitizer builds: slower, shadow memory
+	fi
+	/usr/bin/time -f '%U %S %M' -o "$tmp/cost" "$cprof" "$@" >/dev/null 2>&1
+	read -r u s m < <(tail -n 1 "$tmp/cost") || fail "no time figures"
+	echo "cost of $*: ${u}s user, ${s}s system, ${m} KiB max RSS"
+	awk -v u="$u" -v s="$s" -v l="$secs" 'BEGIN { exit !(u + s <= l) }' || fail "CPU time ${u}+${s}s > ${secs}s"
+	[ "$m" -le "$kib" ] || fail "max RSS ${m} KiB > ${kib} KiB"
+}
+# has TEXT: the error line contains TEXT
+has() { grep -qF -- "$1" "$tmp/err" || fail "error line lacks '$1': $(cat "$tmp/err")"; }
+
+# truncations FILE STEPS CMD...: prefixes of FILE at STEPS points (and the
+# first 16 bytes one by one) through cprof CMD... FILE
+truncations() {
+	local in=$1 steps=$2; shift 2
+	local size cut
+	size=$(wc -c <"$in")
+	for ((cut = 0; cut < size; cut += (cut < 16 ? 1 : size / steps + 1))); do
+		head -c "$cut" "$in" >"$tmp/cut"
+		ok_or_error "$tmp/cut" "$@" "$tmp/cut"
+	done
+}
+# flips FILE COUNT CMD...: COUNT copies with one byte changed (spread over
+# the file, deterministic) through cprof CMD... FILE
+flips() {
+	local in=$1 count=$2; shift 2
+	local size pos i byte
+	size=$(wc -c <"$in")
+	for ((i = 1; i <= count; i++)); do
+		pos=$(((i * 104729 + i * i * 31) % size))
+		byte=$(((i * 37) % 256))
+		cp "$in" "$tmp/flip"
+		printf "\\$(printf %03o $byte)" | dd of="$tmp/flip" bs=1 seek="$pos" conv=notrunc 2>/dev/null
+		ok_or_error "$tmp/flip" "$@" "$tmp/flip"
+	done
+}
+
+case $name in
+trunc_proto)
+	need "$td/go/cpu.pb.gz" "$td/go/heap.pb.gz"
+	gzip -dc "$td/go/heap.pb.gz" >"$tmp/heap.pb"
+	truncations "$tmp/heap.pb" 90 -top
+	gzip -dc "$td/go/goroutine.pb.gz" >"$tmp/g.pb"
+	truncations "$tmp/g.pb" 60 -traces ;;
+trunc_proto_gz)
+	need "$td/go/mutex.pb.gz"
+	truncations "$td/go/mutex.pb.gz" 80 -top ;;
+trunc_legacy_go)
+	for f in heap.txt allocs.txt block.txt mutex.txt goroutine.txt threadcreate.txt; do
+		need "$td/go/$f"
+		truncations "$td/go/$f" 25 -top
+	done ;;
+trunc_legacy_gperf)
+	for f in cpu.prof heap.end.heap heap.live.heap; do
+		need "$td/gperf/$f"
+		truncations "$td/gperf/$f" 25 -raw
+	done ;;
+trunc_legacy_conformance)
+	need "$conf/profile/testdata"
+	for f in cppbench.contention cppbench.thread go.godoc.thread java.cpu java.heap java.contention cppbench.growth; do
+		truncations "$conf/profile/testdata/$f" 20 -raw
+	done ;;
+trunc_goroutine_dump)
+	for f in dump_debug2.txt panic_all.txt sigsegv_system.txt deadlock.txt; do
+		need "$td/goroutines/$f"
+		truncations "$td/goroutines/$f" 25 goroutines
+		truncations "$td/goroutines/$f" 6 -top
+	done ;;
+trunc_folded)
+	need "$td/go/cpu.pb.gz"
+	"$cprof" -folded "$td/go/cpu.pb.gz" >"$tmp/cpu.folded" || fail "cannot make folded stacks"
+	truncations "$tmp/cpu.folded" 60 -top ;;
+trunc_gctrace)
+	for f in gc_steady.log gc_forced.log; do
+		need "$td/runtime/$f"
+		truncations "$td/runtime/$f" 40 gctrace
+	done
+	truncations "$td/runtime/gc_long.log.gz" 40 gctrace ;;
+trunc_schedtrace)
+	for f in sched_detail.log sched_phases.log; do
+		need "$td/runtime/$f"
+		truncations "$td/runtime/$f" 40 schedtrace
+	done ;;
+trunc_memstats)
+	need "$td/go/heap.txt"
+	truncations "$td/go/heap.txt" 60 memstats ;;
+flip_proto)
+	need "$td/go/cpu.pb.gz" "$td/go/heap.pb.gz"
+	gzip -dc "$td/go/cpu.pb.gz" >"$tmp/cpu.pb"
+	flips "$tmp/cpu.pb" 80 -top
+	gzip -dc "$td/go/heap.pb.gz" >"$tmp/heap.pb"
+	flips "$tmp/heap.pb" 60 -raw ;;
+flip_legacy)
+	for f in go/heap.txt go/block.txt go/goroutine.txt gperf/cpu.prof gperf/heap.end.heap; do
+		need "$td/$f"
+		flips "$td/$f" 25 -raw
+	done ;;
+flip_goroutine_dump)
+	need "$td/goroutines/dump_debug2.txt" "$td/goroutines/panic_all.txt"
+	flips "$td/goroutines/dump_debug2.txt" 60 goroutines
+	flips "$td/goroutines/panic_all.txt" 60 -top ;;
+flip_gz)
+	need "$td/go/cpu.pb.gz"
+	flips "$td/go/cpu.pb.gz" 100 -top ;;
+flip_runtime_logs)
+	need "$td/runtime/gc_steady.log" "$td/runtime/sched_detail.log" "$td/runtime/gc_long.log.gz"
+	flips "$td/runtime/gc_steady.log" 50 gctrace
+	flips "$td/runtime/sched_detail.log" 50 schedtrace
+	flips "$td/runtime/gc_long.log.gz" 30 gctrace ;;
+wrong_format)
+	need "$td/go/cpu.pb.gz" "$td/runtime/gc_steady.log" "$td/goroutines/dump_debug2.txt"
+	printf 'hello, not a profile\n' >"$tmp/hello.txt"
+	head -c 3000 /dev/urandom >"$tmp/random.bin"
+	error "$td/runtime/gc_steady.log" -top "$td/runtime/gc_steady.log"
+	error "$tmp/hello.txt" -top "$tmp/hello.txt"
+	error "$tmp/random.bin" -raw "$tmp/random.bin"
+	error "$td/go/cpu.pb.gz" memstats "$td/go/cpu.pb.gz"
+	error "$td/runtime/gc_steady.log" goroutines "$td/runtime/gc_steady.log"
+	error "$td/go/cpu.pb.gz" goroutines "$td/go/cpu.pb.gz"
+	for cmd in gctrace schedtrace; do
+		ok_or_error "$td/go/cpu.pb.gz" $cmd "$td/go/cpu.pb.gz"
+		ok_or_error "$tmp/random.bin" $cmd "$tmp/random.bin"
+	done
+	error "$tmp/random.bin" dump "$tmp/random.bin" ;;
+empty_every_command)
+	: >"$tmp/empty"
+	for cmd in -top -raw -proto dump goroutines memstats; do
+		error "$tmp/empty" $cmd "$tmp/empty"
+	done
+	for cmd in gctrace schedtrace; do ok_or_error "$tmp/empty" $cmd "$tmp/empty"; done ;;
+directory_every_command)
+	mkdir "$tmp/d"
+	for cmd in -top -raw dump goroutines memstats gctrace schedtrace; do
+		error "$tmp/d" $cmd "$tmp/d"
+	done ;;
+missing_every_command)
+	for cmd in -top -raw -svg dump goroutines memstats gctrace schedtrace; do
+		error "$tmp/nope" $cmd "$tmp/nope"
+	done
+	need "$td/go/cpu.pb.gz"
+	error "$tmp/nobase" -top -diff_base="$tmp/nobase" "$td/go/cpu.pb.gz" ;;
+unreadable_file)
+	need "$td/go/cpu.pb.gz"
+	cp "$td/go/cpu.pb.gz" "$tmp/locked.pb.gz"
+	printf 'gc 1 @0.1s 1%%: 0.1+1+0.1 ms clock, 0.1+0/1/1+0.1 ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n' >"$tmp/locked.log"
+	chmod 000 "$tmp/locked.pb.gz" "$tmp/locked.log"
+	chmod 755 "$tmp"
+	as=()
+	if [ "$(id -u)" = 0 ]; then
+		# root reads anything: drop to nobody for these runs
+		command -v setpriv >/dev/null || { echo "skipped: root without setpriv"; exit 77; }
+		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	fi
+	for cmd in -top dump goroutines memstats; do
+		timeout -k 5 "$limit" "${as[@]}" "$cprof" $cmd "$tmp/locked.pb.gz" >"$tmp/out" 2>"$tmp/err"
+		rc=$?; lastfile=$tmp/locked.pb.gz; runs=$((runs + 1))
+		[ $rc -eq 2 ] || fail "$cmd: exit $rc: $(cat "$tmp/err")"
+		shape $cmd; has "ermission denied"
+	done
+	for cmd in gctrace schedtrace; do
+		timeout -k 5 "$limit" "${as[@]}" "$cprof" $cmd "$tmp/locked.log" >"$tmp/out" 2>"$tmp/err"
+		rc=$?; lastfile=$tmp/locked.log; runs=$((runs + 1))
+		[ $rc -eq 2 ] || fail "$cmd: exit $rc: $(cat "$tmp/err")"
+		shape $cmd; has "ermission denied"
+	done ;;
+fifo_not_hung)
+	# a FIFO with a writer that sends garbage then closes: read to EOF, one error
+	mkfifo "$tmp/fifo"
+	(printf 'not a profile at all\n' >"$tmp/fifo") &
+	error "$tmp/fifo" -top "$tmp/fifo"
+	wait ;;
+gzip_bomb)
+	# 64 MiB of zeros per member, 8 members: refused at 1 MiB, in little CPU and memory
+	head -c $((64 << 20)) /dev/zero | gzip -1 >"$tmp/m.gz"
+	for i in 1 2 3 4 5 6 7 8; do cat "$tmp/m.gz"; done >"$tmp/bomb.gz"
+	error "$tmp/bomb.gz" -max_input_size=1M -top "$tmp/bomb.gz"
+	has "exceeds the limit of 1048576 bytes (-max_input_size)"
+	cost 1 100000 -max_input_size=1M -top "$tmp/bomb.gz"
+	# logs are streamed (memory bounded by the records): read to the end, no limit needed
+	ok_or_error "$tmp/bomb.gz" gctrace "$tmp/bomb.gz" ;;
+gzip_bomb_default)
+	# 1.5 GiB of zeros in 1.5 MB: past the default limit (1 GiB), refused
+	head -c $((64 << 20)) /dev/zero | gzip -9 >"$tmp/m.gz"
+	for i in $(seq 24); do cat "$tmp/m.gz"; done >"$tmp/bomb.gz"
+	limit=600
+	error "$tmp/bomb.gz" -top "$tmp/bomb.gz"
+	has "(-max_input_size)" ;;
+limit_depth)
+	need "$td/go/cpu.pb.gz"
+	error "$td/go/cpu.pb.gz" -max_depth=3 -top "$td/go/cpu.pb.gz"
+	has "(-max_depth)"
+	run "$td/go/cpu.pb.gz" -max_depth=1000 -top "$td/go/cpu.pb.gz"
+	[ $rc -eq 0 ] || fail "-max_depth=1000: exit $rc" ;;
+limit_samples)
+	need "$td/go/cpu.pb.gz"
+	error "$td/go/cpu.pb.gz" -max_samples=2 -top "$td/go/cpu.pb.gz"
+	has "exceed the limit of 2 (-max_samples)"
+	error "$td/go/cpu.pb.gz" --max_locations 2 -top "$td/go/cpu.pb.gz"
+	has "(-max_locations)"
+	need "$td/go/heap.txt"
+	error "$td/go/heap.txt" -top -max_samples 1 "$td/go/heap.txt"
+	has "(-max_samples)" ;;
+limit_string)
+	need "$td/go/cpu.pb.gz"
+	error "$td/go/cpu.pb.gz" -max_string=8 -top "$td/go/cpu.pb.gz"
+	has "(-max_string)"
+	run x -max_string=64K -top "$td/go/cpu.pb.gz"
+	[ $rc -eq 0 ] || fail "-max_string=64K: exit $rc" ;;
+limit_bad_value)
+	for v in 0 -1 abc 12X 99999999999999999999G; do
+		timeout "$limit" "$cprof" -max_depth="$v" -top x >"$tmp/out" 2>"$tmp/err"
+		rc=$?; runs=$((runs + 1))
+		[ $rc -eq 64 ] || fail "-max_depth=$v: exit $rc"
+		grep -q '^cprof: error: invalid value' "$tmp/err" || fail "$(cat "$tmp/err")"
+	done
+	timeout "$limit" "$cprof" -top -max_depth >"$tmp/out" 2>"$tmp/err"
+	[ $? -eq 64 ] || fail "-max_depth without a value" ;;
+missing_binary)
+	# a binary named on the command line that does not exist is a missing input
+	need "$td/go/cpu.pb.gz"
+	error "$tmp/no-such-binary" -top "$tmp/no-such-binary" "$td/go/cpu.pb.gz"
+	# a profile whose mappings name binaries that are gone: still a report
+	need "$td/gperf/cpu.prof"
+	run x -top "$td/gperf/cpu.prof"
+	[ $rc -eq 0 ] || fail "gperf profile without its binary: exit $rc: $(cat "$tmp/err")" ;;
+missing_source)
+	# -list with sources nowhere to be found: the listing says so, no crash
+	need "$td/go/cpu.pb.gz"
+	run x -list=main -source_path="$tmp/nowhere" -trim_path=/ "$td/go/cpu.pb.gz"
+	[ $rc -eq 0 ] || [ $rc -eq 2 ] || fail "exit $rc: $(head -c 300 "$tmp/err")"
+	[ $rc -eq 0 ] || shape -list ;;
+odd_file_names)
+	need "$td/go/cpu.pb.gz"
+	for n in 'with space.pb.gz' "quo'te\".pb.gz" $'new\nline.pb.gz' '-dash.pb.gz' '$(touch pwned).pb.gz' ';rm -rf x;.pb.gz'; do
+		cp "$td/go/cpu.pb.gz" "$tmp/$n"
+		run x -top "$tmp/$n"
+		[ $rc -eq 0 ] || fail "'$n': exit $rc: $(cat "$tmp/err")"
+		run x -svg -output="$tmp/out $n.svg" "$tmp/$n"
+		[ $rc -eq 0 ] && [ -s "$tmp/out $n.svg" ] || fail "-svg -output for '$n': exit $rc"
+		run x -proto -output="$tmp/o $n" "$tmp/$n"
+		[ $rc -eq 0 ] && [ -s "$tmp/o $n" ] || fail "-proto -output for '$n': exit $rc"
+	done
+	[ ! -e pwned ] && [ ! -e "$tmp/pwned" ] || fail "a file name was run by a shell"
+	# a missing file with a newline in its name: still one error line (escaped)
+	run x -top "$tmp/$(printf 'no\nsuch')"
+	[ $rc -eq 2 ] || fail "exit $rc" ;;
+viewer_no_shell)
+	# -web starts $BROWSER directly (no shell): odd TMPDIR and arguments pass intact
+	need "$td/go/cpu.pb.gz"
+	d="$tmp/dir with 'quotes' \$(touch pwned) ;"
+	mkdir -p "$d"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$#" "$@" >"%s/args"\ncp "$1" "%s/seen.svg"\n' "$tmp" "$tmp" >"$tmp/fakebrowser"
+	chmod +x "$tmp/fakebrowser"
+	TMPDIR=$d BROWSER="$tmp/fakebrowser" run x -web "$td/go/cpu.pb.gz"
+	[ $rc -eq 0 ] || fail "-web: exit $rc: $(cat "$tmp/err")"
+	[ "$(head -n 1 "$tmp/args")" = 1 ] || fail "browser got $(head -n 1 "$tmp/args") arguments"
+	case "$(sed -n 2p "$tmp/args")" in "$d"/*.svg) ;; *) fail "browser argument: $(cat "$tmp/args")" ;; esac
+	grep -q '<svg' "$tmp/seen.svg" || fail "browser did not see the SVG"
+	[ ! -e pwned ] && [ ! -e "$d/pwned" ] && [ ! -e "$tmp/pwned" ] || fail "a shell ran"
+	[ -z "$(ls -A "$d")" ] || fail "temporary file left: $(ls -A "$d")" ;;
+output_error_no_partial)
+	need "$td/go/cpu.pb.gz"
+	# unwritable destination directory: one error line, nothing created
+	output_error "$tmp/nodir/out.svg" -svg -output="$tmp/nodir/out.svg" "$td/go/cpu.pb.gz"
+	output_error "$tmp/nodir/out.pb.gz" -proto -output="$tmp/nodir/out.pb.gz" "$td/go/cpu.pb.gz"
+	output_error "$tmp" -text -output="$tmp" "$td/go/cpu.pb.gz"
+	[ ! -e "$tmp/nodir" ] || fail "directory created"
+	error "$tmp/nodir/gc.json" gctrace -json -output="$tmp/nodir/gc.json" "$td/runtime/gc_steady.log"
+	# an existing output is left as it was when the input is bad
+	printf 'before\n' >"$tmp/keep.svg"
+	printf 'junk' >"$tmp/junk"
+	for fmt in -svg -dot -proto -callgrind -folded -flame -text; do
+		error "$tmp/junk" $fmt -output="$tmp/keep.svg" "$tmp/junk"
+		[ "$(cat "$tmp/keep.svg")" = before ] || fail "$fmt: output file changed"
+	done
+	[ -z "$(ls -A "$tmp" | grep -v '^\(out\|err\|junk\|keep.svg\)$')" ] || fail "stray files: $(ls -A "$tmp")" ;;
+*)
+	echo "no such case: $name"; exit 2 ;;
+esac
+echo "ok $name ($runs runs)"
