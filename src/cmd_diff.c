@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "cprof/diff.h"
 #include "cprof/formats.h"
+#include "cprof/outfile.h"
 #include "subcmd_flags.h"
 
 static const char synopsis[] = "cprof diff [flags] BASE NEW\n"
@@ -158,21 +159,13 @@ int cmd_diff(int argc, char **argv)
 	else
 		cprof_diff_render_text(&d, &out);
 
-	FILE *f = stdout;
-	const char *dest = "standard output";
 	if (output && *output) {
-		dest = output;
-		f = fopen(output, "w");
-		if (!f) {
-			fprintf(stderr, "cprof: error: %s: cannot open for writing: %s\n", output, strerror(errno));
+		if (cprof_write_file(output, out.buf, out.len, &err)) {
+			fprintf(stderr, "cprof: error: %s: %s\n", output, cprof_error_msg(&err));
 			goto done;
 		}
-	}
-	int werr = strbuf_write(&out, f) ? errno : 0;
-	if (f == stdout ? fflush(f) : fclose(f))
-		werr = werr ? werr : errno;
-	if (werr) {
-		fprintf(stderr, "cprof: error: %s: cannot write: %s\n", dest, strerror(werr));
+	} else if (strbuf_write(&out, stdout) || fflush(stdout)) {
+		fprintf(stderr, "cprof: error: standard output: cannot write: %s\n", strerror(errno));
 		goto done;
 	}
 	rc = cprof_diff_failed(&d) ? CPROF_EXIT_GATE : 0;

@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "cprof/formats.h"
+#include "cprof/outfile.h"
 #include "cprof/report.h"
 #include "cprof/symbolize.h"
 #include "cprof/transform.h"
 #include "commands.h"
+#include "limits.h"
 #include "options.h"
 #include "viewer.h"
 
@@ -72,7 +74,11 @@ static bool is_object_file(const char *path)
 	return n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
 }
 
-/* Split s at commas into a list of non-empty sources (a -base value may list several). */
+/*
+ * The base sources of a -base/-diff_base value: as Go 1.19's pprof, the value
+ * is one source (a comma is part of the file name) and a repeated flag keeps
+ * the last value (tests/diff/base_cases.txt).
+ */
 static size_t split_sources(char *s, const char **out, size_t max)
 {
 	size_t n = 0;
@@ -245,43 +251,6 @@ static const char *away_from_tty_ext(enum cprof_format f)
 	}
 }
 
-/* Write data to path through a temporary file and rename, so an error never leaves a partial file. */
-static int write_output(const char *path, const char *data, size_t len, struct cprof_error *err)
-{
-	size_t n = strlen(path) + 16;
-	char *tmp = cprof_xmalloc(n);
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		cprof_error_set(err, CPROF_E_IO, "cannot create '%s': %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			cprof_error_set(err, CPROF_E_IO, "cannot write '%s': %s", path, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	fchmod(fd, 0644 & ~(mode_t)0);
-	if (close(fd) || rename(tmp, path)) {
-		cprof_error_set(err, CPROF_E_IO, "cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
 static int report_mode(int argc, char **argv)
 {
 	struct cprof_config cfg;
@@ -386,6 +355,8 @@ static int report_mode(int argc, char **argv)
 		rc = fatal(NULL, &err);
 		goto done;
 	}
+	cprof_profile_lint(p, &notes); /* what pprof accepts but a report should not trust */
+	print_notes(&notes);
 
 	/* generateRawReport: label units are taken before tag frames and filters change the samples */
 	nlabel_units = cprof_profile_num_label_units(p, &label_units, &notes);
@@ -407,7 +378,7 @@ static int report_mode(int argc, char **argv)
 	int sindex = 0;
 	if (p->nsample_type == 0) {
 		cprof_error_set(&err, CPROF_E_CORRUPT, "profile has no samples");
-		rc = fatal(NULL, &err);
+		rc = fatal(nsources == 1 ? sources[0] : NULL, &err);
 		goto done;
 	}
 	if (cprof_sample_index(p, cfg.sample_index, &sindex, &err)) {
@@ -588,8 +559,8 @@ static int report_mode(int argc, char **argv)
 			rc = fatal(NULL, &err);
 	} else if (output && *output) {
 		fprintf(stderr, "Generating report in %s\n", output);
-		if (write_output(output, out.buf, out.len, &err))
-			rc = fatal(NULL, &err);
+		if (cprof_write_file(output, out.buf, out.len, &err))
+			rc = fatal(output, &err);
 	} else if (strbuf_write(&out, stdout) || fflush(stdout)) {
 		cprof_error_set(&err, CPROF_E_IO, "cannot write standard output: %s", strerror(errno));
 		rc = fatal(NULL, &err);
@@ -614,6 +585,10 @@ done:
 
 int main(int argc, char **argv)
 {
+	struct cprof_error lerr = {0};
+
+	if (cprof_limits_take_args(&argc, argv, &lerr) < 0)
+		return usage_error(&lerr);
 	if (argc >= 2) {
 		for (unsigned i = 0; i < cprof_ncommands; i++)
 			if (!strcmp(argv[1], cprof_commands[i].name))

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "cprof/outfile.h"
 #include "cprof/util.h"
 #include "runtime_cmd.h"
 #include "subcmd_flags.h"
@@ -167,39 +168,9 @@ static int write_out(const struct rt_opts *o, const struct strbuf *out)
 			return fatal("standard output", "cannot write: %s", errstr(errno));
 		return 0;
 	}
-	/* a temporary file renamed into place: an error never leaves half a file */
-	size_t n = strlen(o->output) + 16;
-	char *tmp = cprof_xmalloc(n);
-	snprintf(tmp, n, "%s.XXXXXX", o->output);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return fatal(o->output, "cannot create: %s", errstr(errno));
-	}
-	size_t off = 0;
-	while (off < out->len) {
-		ssize_t w = write(fd, out->buf + off, out->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			int e = errno;
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return fatal(o->output, "cannot write: %s", errstr(e));
-		}
-		off += (size_t)w;
-	}
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um);
-	if (close(fd) || rename(tmp, o->output)) {
-		int e = errno;
-		unlink(tmp);
-		free(tmp);
-		return fatal(o->output, "cannot write: %s", errstr(e));
-	}
-	free(tmp);
+	struct cprof_error err = {0};
+	if (cprof_write_file(o->output, out->buf, out->len, &err))
+		return fatal(o->output, "%s", cprof_error_msg(&err));
 	return 0;
 }
 
