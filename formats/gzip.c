@@ -14,6 +14,11 @@
  *
  * Error texts follow Go's (compress/gzip, compress/flate), prefixed
  * "decompressing profile: " as pprof does.
+ *
+ * With libdeflate (optional, CPROF_HAVE_LIBDEFLATE), a single-member file
+ * whose ISIZE field gives its size is inflated by it in one call, about
+ * twice as fast as zlib; anything else, and any failure, goes through
+ * zlib from the start, so errors are always zlib's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,10 +28,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef CPROF_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "cprof/formats.h"
 
-struct cprof_limits cprof_limits = {4ULL << 30, 1000000};
+struct cprof_limits cprof_limits = {
+	.max_inflated = 1ULL << 30,
+	.max_depth = 1000000,
+	.max_samples = 100000000,
+	.max_locations = 100000000,
+	.max_string = 16u << 20,
+};
 
 /* "cannot open: no such file or directory": the caller names the file */
 static int io_error(struct cprof_error *err, const char *what, int e)
@@ -69,6 +83,13 @@ int cprof_read_file(const char *path, struct strbuf *out, struct cprof_error *er
 		if (n == 0)
 			break;
 		strbuf_setlen(out, out->len + (size_t)n);
+		if (out->len > cprof_limits.max_inflated) {
+			if (!stdin_)
+				close(fd);
+			return cprof_error_set(err, CPROF_E_LIMIT,
+					       "input size exceeds the limit of %llu bytes (-max_input_size)",
+					       (unsigned long long)cprof_limits.max_inflated);
+		}
 	}
 	if (!stdin_)
 		close(fd);
@@ -111,6 +132,27 @@ static size_t header_len(const unsigned char *p, size_t n)
 	return i < n ? i : n;
 }
 
+#ifdef CPROF_HAVE_LIBDEFLATE
+/* The whole of data as one gzip member of isize bytes, appended to out; false if it is not. */
+static bool gunzip_whole(const unsigned char *data, size_t len, uint32_t isize, struct strbuf *out)
+{
+	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+	if (!d)
+		return false;
+	size_t base = out->len, in_used = 0, out_len = 0;
+	strbuf_grow(out, (size_t)isize + 1);
+	enum libdeflate_result r = libdeflate_gzip_decompress_ex(d, data, len, out->buf + base,
+								 isize, &in_used, &out_len);
+	libdeflate_free_decompressor(d);
+	if (r != LIBDEFLATE_SUCCESS || in_used != len || out_len != isize) {
+		strbuf_setlen(out, base);
+		return false;
+	}
+	strbuf_setlen(out, base + out_len);
+	return true;
+}
+#endif
+
 int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, struct cprof_error *err)
 {
 	z_stream zs;
@@ -129,8 +171,13 @@ int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, stru
 	 */
 	uint32_t isize = (uint32_t)data[len - 4] | (uint32_t)data[len - 3] << 8 |
 			 (uint32_t)data[len - 2] << 16 | (uint32_t)data[len - 1] << 24;
-	if (isize <= cprof_limits.max_inflated && isize / 1032 <= len)
+	if (isize <= cprof_limits.max_inflated && isize / 1032 <= len) {
+#ifdef CPROF_HAVE_LIBDEFLATE
+		if (len >= 18 && gunzip_whole(data, len, isize, out))
+			return 1;
+#endif
 		strbuf_grow(out, isize + 1);
+	}
 
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
@@ -154,7 +201,7 @@ int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, stru
 		strbuf_setlen(out, out->len + (room - zs.avail_out));
 		if (out->len > cprof_limits.max_inflated) {
 			cprof_error_set(err, CPROF_E_LIMIT,
-					"decompressing profile: inflated size exceeds the limit of %llu bytes",
+					"decompressing profile: inflated size exceeds the limit of %llu bytes (-max_input_size)",
 					(unsigned long long)cprof_limits.max_inflated);
 			goto out;
 		}

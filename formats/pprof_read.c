@@ -81,6 +81,7 @@ struct dec {
 	const char *wire_err; /* first wire-level error, static text */
 	int bad_wt;           /* for "unknown wire type: %d" */
 	bool too_deep;        /* a sample exceeds cprof_limits.max_depth */
+	bool too_long;        /* a string exceeds cprof_limits.max_string */
 	size_t err_off;       /* where the error was found */
 	bool malformed;       /* a string index was out of range */
 	bool concat;          /* a second time_nanos */
@@ -635,6 +636,8 @@ static int decode_sample(struct dec *d, const struct field *outer, const struct 
 				s->value[iv++] = (int64_t)f.u;
 				continue;
 			}
+			if (f.len == 0) /* an empty packed field (s->value may be NULL) */
+				continue;
 			size_t got = unpack_varints(d, &f, (uint64_t *)(s->value + iv), nval - iv, &bad);
 			if (bad < 0)
 				return -1;
@@ -733,6 +736,10 @@ static int walk_top(struct dec *d, const uint8_t *start, const uint8_t **endp, s
 		case 6:
 			if (want_len(d, &f) < 0)
 				return -1;
+			if (f.len > cprof_limits.max_string) {
+				d->too_long = true;
+				return wire_fail(d, at, "string too long");
+			}
 			ALLOC_GROW(d->str, d->nstr + 1, d->astr);
 			d->str[d->nstr++] = cprof_profile_strn(prof, (const char *)f.data, f.len);
 			if (d->str[0][0] != '\0')
@@ -771,6 +778,8 @@ static int walk_top(struct dec *d, const uint8_t *start, const uint8_t **endp, s
 				size_t n = count_scalars(d, &f, &bad);
 				if (bad < 0)
 					return -1;
+				if (n == 0) /* an empty packed field: no comment array yet */
+					break;
 				ALLOC_GROW(t->comment, t->ncomment + n, t->acomment);
 				size_t got = unpack_varints(d, &f, (uint64_t *)(t->comment + t->ncomment), n, &bad);
 				if (bad < 0)
@@ -819,8 +828,12 @@ static int decode_error(struct dec *d, struct cprof_error *err)
 {
 	if (d->too_deep)
 		return cprof_error_set(err, CPROF_E_LIMIT,
-				       "parsing profile: sample at byte %zu has more than %u frames",
+				       "parsing profile: sample at byte %zu has more than %u frames (-max_depth)",
 				       d->err_off, cprof_limits.max_depth);
+	if (d->too_long)
+		return cprof_error_set(err, CPROF_E_LIMIT,
+				       "parsing profile: string at byte %zu is longer than %llu bytes (-max_string)",
+				       d->err_off, (unsigned long long)cprof_limits.max_string);
 	if (d->wire_err && strcmp(d->wire_err, "unknown wire type") == 0)
 		return cprof_error_set(err, CPROF_E_FORMAT, "parsing profile: unknown wire type: %d",
 				       d->bad_wt);
@@ -844,6 +857,7 @@ int cprof_pprof_decode(const unsigned char *data, size_t len, struct cprof_profi
 		return cprof_error_set(err, CPROF_E_EMPTY, "parsing profile: empty input file");
 
 	d.p = cprof_profile_new();
+	d.p->own_sample_arrays = true; /* decode_sample: one allocation per sample */
 	d.base = data;
 	d.empty = cprof_profile_str(d.p, "");
 	memset(&maps, 0, sizeof(maps));

@@ -42,6 +42,20 @@ static const struct parser parsers[] = {
 	{"folded stacks", cprof_folded_parse, false},
 };
 
+/* The count limits (cprof_limits), checked once whatever the parser. */
+static int check_counts(const struct cprof_profile *p, struct cprof_error *err)
+{
+	if (p->nsample > cprof_limits.max_samples)
+		return cprof_error_set(err, CPROF_E_LIMIT,
+				       "parsing profile: %zu samples exceed the limit of %llu (-max_samples)",
+				       p->nsample, (unsigned long long)cprof_limits.max_samples);
+	if (p->nlocation > cprof_limits.max_locations)
+		return cprof_error_set(err, CPROF_E_LIMIT,
+				       "parsing profile: %zu locations exceed the limit of %llu (-max_locations)",
+				       p->nlocation, (unsigned long long)cprof_limits.max_locations);
+	return 0;
+}
+
 int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_profile **out,
 			struct cprof_error *err)
 {
@@ -61,6 +75,10 @@ int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_prof
 			return -1;
 		}
 		if (!parsers[i].checks_valid && cprof_profile_check_valid(p, err) < 0) {
+			cprof_profile_free(p);
+			return -1;
+		}
+		if (check_counts(p, err) < 0) {
 			cprof_profile_free(p);
 			return -1;
 		}

@@ -373,11 +373,17 @@ static void trim_function_paths(struct cprof_report *rpt)
 	}
 }
 
-struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct report_graph_mode *m,
-				     const struct cprof_node_set *kept)
+/*
+ * rpt.newGraph; with nodes_only, a graph without edges and tags, enough to
+ * choose the nodes to keep (what a full graph costs is mostly its edges);
+ * trim: clean the file names first (once per graph pprof builds).
+ */
+static struct cprof_graph *new_graph(struct cprof_report *rpt, const struct report_graph_mode *m,
+				     const struct cprof_node_set *kept, bool nodes_only, bool trim)
 {
 	struct cprof_profile *p = rpt->prof;
-	trim_function_paths(rpt);
+	if (trim)
+		trim_function_paths(rpt);
 
 	struct tag_fmt_ctx ctx = {rpt, STRBUF_INIT};
 	const char *bytes_unit = m->tags ? report_num_label_unit(rpt, "bytes") : NULL;
@@ -391,7 +397,8 @@ struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct repo
 		.kept = kept,
 		.format_tag = format_tag,
 		.format_ctx = &ctx,
-		.no_tags = !m->tags,
+		.no_tags = !m->tags || nodes_only,
+		.no_edges = nodes_only,
 		.drop_label_key = "pprof::base",
 		.numeric_tag_key = "bytes",
 		.numeric_tag_unit = bytes_unit ? bytes_unit : "bytes",
@@ -399,6 +406,12 @@ struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct repo
 	struct cprof_graph *g = cprof_graph_new(p, &go);
 	strbuf_release(&ctx.buf);
 	return g;
+}
+
+struct cprof_graph *report_new_graph(struct cprof_report *rpt, const struct report_graph_mode *m,
+				     const struct cprof_node_set *kept)
+{
+	return new_graph(rpt, m, kept, false, true);
 }
 
 struct cprof_graph *report_location_nodes(struct cprof_report *rpt, uint32_t **loc_first,
@@ -423,28 +436,37 @@ void report_trimmed_graph(struct cprof_report *rpt, const struct report_graph_mo
 	bool call_tree = o->call_tree && m->call_tree;
 	memset(t, 0, sizeof(*t));
 
-	struct cprof_graph *g = report_new_graph(rpt, m, NULL);
+	/*
+	 * In graph mode the first graph only chooses the nodes, unless none
+	 * is dropped: it is built without edges and tags, and built again in
+	 * full when it is kept.
+	 */
+	struct cprof_graph *g = new_graph(rpt, m, NULL, !call_tree, true);
 	int64_t total;
 	cprof_graph_sum(g, &total, NULL);
 	int64_t node_cutoff = cprof_abs64(go_f2i((double)total * o->nodefraction));
 	int64_t edge_cutoff = cprof_abs64(go_f2i((double)total * o->edgefraction));
 
-	if (node_cutoff > 0) {
-		if (call_tree) {
-			size_t kept = cprof_graph_mark_low_frequency_nodes(g, node_cutoff);
-			if (kept != g->nnodes) {
-				t->dropped_nodes = (int)(g->nnodes - kept);
-				cprof_graph_trim_tree(g);
-			}
-		} else {
-			struct cprof_node_set *kept = cprof_graph_discard_low_frequency_nodes(g, node_cutoff);
+	if (call_tree) {
+		size_t kept;
+		if (node_cutoff > 0 && (kept = cprof_graph_mark_low_frequency_nodes(g, node_cutoff)) != g->nnodes) {
+			t->dropped_nodes = (int)(g->nnodes - kept);
+			cprof_graph_trim_tree(g);
+		}
+	} else {
+		struct cprof_node_set *kept = NULL;
+		if (node_cutoff > 0) {
+			kept = cprof_graph_discard_low_frequency_nodes(g, node_cutoff);
 			if (cprof_node_set_count(kept) != g->nnodes) {
 				t->dropped_nodes = (int)(g->nnodes - cprof_node_set_count(kept));
-				cprof_graph_free(g);
-				g = report_new_graph(rpt, m, kept);
+			} else {
+				cprof_node_set_free(kept);
+				kept = NULL;
 			}
-			cprof_node_set_free(kept);
 		}
+		cprof_graph_free(g);
+		g = new_graph(rpt, m, kept, false, kept != NULL);
+		cprof_node_set_free(kept);
 	}
 	t->orig_count = (int)g->nnodes;
 

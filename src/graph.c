@@ -243,6 +243,7 @@ struct gnode {
 struct gedge {
 	struct cprof_edge e; /* first */
 	uint32_t stamp;
+	uint32_t out_at; /* cprof_graph_trim_tree: likely index in e.src->out */
 	bool dead; /* being removed by cprof_graph_trim_low_frequency_edges */
 };
 
@@ -745,6 +746,84 @@ static bool sample_weights(const struct builder *b, const struct cprof_sample *s
 	return *w != 0 || *dw != 0;
 }
 
+/*
+ * What build_graph does for every frame, without tags: the values a walk
+ * touches are packed by node id (a few hundred kilobytes that stay in the
+ * cache) instead of being spread over the node structures.
+ */
+struct hot_node {
+	uint32_t stamp;
+	int64_t cum, cum_div, flat, flat_div;
+};
+
+static void build_graph_untagged(struct builder *b, size_t nk)
+{
+	const struct cprof_profile *p = b->p;
+	uint32_t *loc_id = cprof_xmalloc(cprof_st_mult(nk ? nk : 1, sizeof(*loc_id)));
+	for (size_t k = 0; k < nk; k++)
+		loc_id[k] = b->loc_node[k] ? b->loc_node[k]->n.id : 0;
+	struct hot_node *hot = cprof_xcalloc(b->nall + 1, sizeof(*hot));
+	bool no_edges = b->o->no_edges;
+	uint32_t prev_stamp = b->stamp;
+
+	for (size_t si = 0; si < p->nsample; si++) {
+		const struct cprof_sample *s = &p->sample[si];
+		int64_t w, dw;
+		if (!sample_weights(b, s, &w, &dw))
+			continue;
+		uint32_t stamp = next_stamp(b);
+		if (stamp < prev_stamp) /* wrapped */
+			for (size_t i = 0; i <= b->nall; i++)
+				hot[i].stamp = 0;
+		prev_stamp = stamp;
+		uint32_t parent = 0;
+		bool residual = false;
+		for (uint32_t i = s->nloc; i-- > 0;) {
+			uint32_t l = s->loc[i];
+			if (l >= p->nlocation)
+				continue;
+			uint32_t first = b->loc_first[l], last = b->loc_first[l + 1];
+			for (uint32_t k = last; k-- > first;) {
+				uint32_t id = loc_id[k];
+				if (!id) {
+					residual = true;
+					continue;
+				}
+				struct hot_node *h = &hot[id];
+				if (h->stamp != stamp) {
+					h->stamp = stamp;
+					h->cum_div += dw;
+					h->cum += w;
+				}
+				if (parent && id != parent && !no_edges) {
+					bool inl = k != last - 1;
+					struct gedge *e = find_edge(b, b->all[parent - 1], b->all[id - 1], residual, inl);
+					if (e->stamp != stamp) {
+						e->stamp = stamp;
+						edge_add(e, dw, w, residual, inl);
+					}
+				}
+				parent = id;
+				residual = false;
+			}
+		}
+		if (parent && !residual) {
+			hot[parent].flat_div += dw;
+			hot[parent].flat += w;
+		}
+	}
+	for (size_t i = 0; i < b->nall; i++) {
+		struct cprof_node *n = &b->all[i]->n;
+		const struct hot_node *h = &hot[n->id];
+		n->cum += h->cum;
+		n->cum_div += h->cum_div;
+		n->flat += h->flat;
+		n->flat_div += h->flat_div;
+	}
+	free(hot);
+	free(loc_id);
+}
+
 static void build_graph(struct builder *b)
 {
 	const struct cprof_profile *p = b->p;
@@ -753,7 +832,12 @@ static void build_graph(struct builder *b)
 	/* CreateNodes: every location's nodes exist before the samples are read. */
 	for (size_t k = 0; k < nk; k++)
 		b->loc_node[k] = b->loc_gi[k]->kept ? graph_node(b, b->loc_gi[k]) : NULL;
+	if (b->o->no_tags) {
+		build_graph_untagged(b, nk);
+		return;
+	}
 
+	bool no_edges = b->o->no_edges;
 	for (size_t si = 0; si < p->nsample; si++) {
 		const struct cprof_sample *s = &p->sample[si];
 		int64_t w, dw;
@@ -779,7 +863,7 @@ static void build_graph(struct builder *b)
 					n->stamp = stamp;
 					add_sample(b, n, dw, w, false);
 				}
-				if (parent && n != parent) {
+				if (parent && n != parent && !no_edges) {
 					bool inl = k != last - 1;
 					struct gedge *e = find_edge(b, parent, n, residual, inl);
 					if (e->stamp != stamp) {
@@ -1175,18 +1259,6 @@ size_t cprof_graph_mark_top_nodes(struct cprof_graph *g, int max_nodes, bool vis
 	return n;
 }
 
-static struct cprof_edge *out_edge_to(struct cprof_node *src, const struct cprof_node *dst, size_t *at)
-{
-	for (size_t i = 0; i < src->nout; i++) {
-		if (src->out[i]->dest == dst) {
-			if (at)
-				*at = i;
-			return src->out[i];
-		}
-	}
-	return NULL;
-}
-
 static struct cprof_edge *in_edge_from(struct cprof_node *dst, const struct cprof_node *src, size_t *at)
 {
 	for (size_t i = 0; i < dst->nin; i++) {
@@ -1199,9 +1271,38 @@ static struct cprof_edge *in_edge_from(struct cprof_node *dst, const struct cpro
 	return NULL;
 }
 
+/*
+ * TrimTree. Out-lists are edited with holes (NULL) that are closed at the
+ * end, and an edge's index in its source's out-list is remembered, so a
+ * parent that inherits many grandchildren costs no quadratic searching.
+ */
+static void out_append(struct cprof_graph *g, struct cprof_node *n, struct cprof_edge *e)
+{
+	edge_push(&g->arena, &n->out, &n->nout, &n->aout, e);
+	((struct gedge *)e)->out_at = (uint32_t)(n->nout - 1);
+}
+
+static size_t out_index(const struct cprof_node *src, const struct cprof_edge *e)
+{
+	size_t at = ((const struct gedge *)e)->out_at;
+	if (at < src->nout && src->out[at] == e)
+		return at;
+	for (at = 0; at < src->nout; at++)
+		if (src->out[at] == e)
+			break;
+	return at;
+}
+
 void cprof_graph_trim_tree(struct cprof_graph *g)
 {
 	size_t kept = 0;
+	uint32_t stamp = walk_stamp(g);
+	struct cprof_node **holed = NULL; /* nodes whose out-list has holes */
+	size_t nholed = 0, aholed = 0;
+	for (size_t i = 0; i < g->nnodes; i++)
+		for (size_t j = 0; j < g->nodes[i]->nout; j++)
+			((struct gedge *)g->nodes[i]->out[j])->out_at = (uint32_t)j;
+
 	for (size_t i = 0; i < g->nnodes; i++) {
 		struct cprof_node *cur = g->nodes[i];
 		if (cur->keep) {
@@ -1211,34 +1312,63 @@ void cprof_graph_trim_tree(struct cprof_graph *g)
 		if (cur->nin == 0) {
 			/* a root: its children become roots */
 			for (size_t j = 0; j < cur->nout; j++)
-				edge_remove(cur->out[j]->dest->in, &cur->out[j]->dest->nin, cur->out[j]);
+				if (cur->out[j])
+					edge_remove(cur->out[j]->dest->in, &cur->out[j]->dest->nin, cur->out[j]);
 			continue;
 		}
 		struct cprof_node *parent = cur->in[0]->src;
 		size_t at;
-		struct cprof_edge *pe = out_edge_to(parent, cur, &at);
+		struct cprof_edge *pe = NULL;
+		/* the edge parent→cur, the one in cur's in-list (a tree node has one) */
+		if (in_edge_from(cur, parent, &at)) {
+			at = out_index(parent, cur->in[at]);
+			if (at < parent->nout)
+				pe = parent->out[at];
+		}
 		bool parent_inline = pe && pe->inline_;
-		if (pe)
-			edge_remove(parent->out, &parent->nout, pe);
+		if (pe) {
+			parent->out[at] = NULL;
+			struct gnode *gp = (struct gnode *)parent;
+			if (gp->stamp != stamp) {
+				gp->stamp = stamp;
+				ALLOC_GROW(holed, nholed + 1, aholed);
+				holed[nholed++] = parent;
+			}
+		}
 		for (size_t j = 0; j < cur->nout; j++) {
 			struct cprof_edge *oe = cur->out[j];
+			if (!oe)
+				continue;
 			struct cprof_node *child = oe->dest;
 			edge_remove(child->in, &child->nin, oe);
 			/* map assignment: replace an existing entry, else append */
-			if (in_edge_from(child, parent, &at))
+			struct cprof_edge *old = in_edge_from(child, parent, &at);
+			if (old)
 				child->in[at] = oe;
 			else
 				edge_push(&g->arena, &child->in, &child->nin, &child->ain, oe);
-			if (out_edge_to(parent, child, &at))
+			/* in- and out-lists hold the same edges: parent→child is where child's is */
+			if (old && (at = out_index(parent, old)) < parent->nout) {
 				parent->out[at] = oe;
-			else
-				edge_push(&g->arena, &parent->out, &parent->nout, &parent->aout, oe);
+				((struct gedge *)oe)->out_at = (uint32_t)at;
+			} else {
+				out_append(g, parent, oe);
+			}
 			oe->src = parent;
 			oe->residual = true;
 			oe->inline_ = parent_inline && oe->inline_;
 		}
 	}
 	g->nnodes = kept;
+	for (size_t i = 0; i < nholed; i++) {
+		struct cprof_node *n = holed[i];
+		size_t k = 0;
+		for (size_t j = 0; j < n->nout; j++)
+			if (n->out[j])
+				n->out[k++] = n->out[j];
+		n->nout = k;
+	}
+	free(holed);
 	cprof_graph_remove_redundant_edges(g);
 }
 

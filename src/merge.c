@@ -159,17 +159,25 @@ struct merger {
 
 	/* per source profile */
 	const struct cprof_profile *src;
+	bool steal; /* src is consumed: its sample arrays are reused in place */
 	uint32_t *loc_map, *fn_map, *map_map; /* source index → result index */
 	int64_t *map_off;                     /* address shift per source mapping */
 	struct xf_pairmap str_map;            /* source string → strvec index */
 	const char **strvec;
 	size_t nstrvec, astrvec;
 
-	/* scratch for one sample */
-	uint32_t *locs;
-	size_t alocs;
-	struct cprof_label *labels;
-	size_t alabels;
+	/*
+	 * Two prepared samples: while one is looked up, the next one's key
+	 * is built and its table slot fetched into the cache.
+	 */
+	struct prepared {
+		struct cprof_sample *ss;
+		uint32_t *locs;
+		size_t alocs;
+		struct cprof_label *labels;
+		size_t alabels;
+		uint64_t hash;
+	} prep[2];
 };
 
 /* The result's interned copy of a source string. */
@@ -389,7 +397,7 @@ static void sort_labels(struct cprof_label *l, uint32_t n)
 
 struct sample_ctx {
 	const struct merger *m;
-	uint32_t nloc, nlabel;
+	const struct prepared *k;
 };
 
 static bool label_eq(const struct cprof_label *a, const struct cprof_label *b)
@@ -403,12 +411,13 @@ static bool sample_eq(const void *ctx, uint32_t idx)
 {
 	const struct sample_ctx *c = ctx;
 	const struct cprof_sample *s = &c->m->p->sample[idx];
-	if (s->nloc != c->nloc || s->nlabel != c->nlabel)
+	const struct cprof_sample *ss = c->k->ss;
+	if (s->nloc != ss->nloc || s->nlabel != ss->nlabel)
 		return false;
-	if (c->nloc && memcmp(s->loc, c->m->locs, c->nloc * sizeof(*s->loc)))
+	if (ss->nloc && memcmp(s->loc, c->k->locs, ss->nloc * sizeof(*s->loc)))
 		return false;
-	for (uint32_t i = 0; i < c->nlabel; i++)
-		if (!label_eq(&s->label[i], &c->m->labels[i]))
+	for (uint32_t i = 0; i < ss->nlabel; i++)
+		if (!label_eq(&s->label[i], &c->k->labels[i]))
 			return false;
 	return true;
 }
@@ -421,37 +430,46 @@ static bool is_zero_sample(const int64_t *v, size_t n)
 	return true;
 }
 
-static void map_sample(struct merger *m, const struct cprof_sample *ss)
+/* The sample's key in the result's terms (locations, labels) and its hash. */
+static void prepare_sample(struct merger *m, struct prepared *k, struct cprof_sample *ss)
 {
-	struct cprof_profile *p = m->p;
-	size_t nv = p->nsample_type;
-
-	ALLOC_GROW(m->locs, ss->nloc, m->alocs);
+	k->ss = ss;
+	ALLOC_GROW(k->locs, ss->nloc, k->alocs);
 	for (uint32_t i = 0; i < ss->nloc; i++)
-		m->locs[i] = map_location(m, ss->loc[i]);
-	ALLOC_GROW(m->labels, ss->nlabel, m->alabels);
+		k->locs[i] = map_location(m, ss->loc[i]);
+	ALLOC_GROW(k->labels, ss->nlabel, k->alabels);
 	for (uint32_t i = 0; i < ss->nlabel; i++) {
-		struct cprof_label *l = &m->labels[i];
+		struct cprof_label *l = &k->labels[i];
 		*l = ss->label[i];
 		l->key = xstr(m, l->key);
 		if (l->str)
 			l->str = xstr(m, l->str);
 		l->num_unit = xstr(m, l->num_unit ? l->num_unit : "");
 	}
-	sort_labels(m->labels, ss->nlabel);
+	sort_labels(k->labels, ss->nlabel);
 
 	uint64_t h = xf_hash_mix(4, ss->nloc);
 	for (uint32_t i = 0; i < ss->nloc; i++)
-		h = xf_hash_mix(h, m->locs[i]);
+		h = xf_hash_mix(h, k->locs[i]);
 	for (uint32_t i = 0; i < ss->nlabel; i++) {
-		const struct cprof_label *l = &m->labels[i];
+		const struct cprof_label *l = &k->labels[i];
 		h = xf_hash_ptr(xf_hash_ptr(h, l->key), l->str);
 		if (!l->str)
 			h = xf_hash_ptr(xf_hash_mix(h, (uint64_t)l->num), l->num_unit);
 	}
+	k->hash = h;
+	if (m->samples.size) /* the probe below starts here */
+		__builtin_prefetch(&m->samples.e[fold_hash(h) & (m->samples.size - 1)]);
+}
 
-	struct sample_ctx c = {m, ss->nloc, ss->nlabel};
-	uint32_t ri = idxtab_find(&m->samples, h, sample_eq, &c);
+/* Add the prepared sample to the result, or its values to its equal. */
+static void commit_sample(struct merger *m, const struct prepared *k)
+{
+	struct cprof_profile *p = m->p;
+	struct cprof_sample *ss = k->ss;
+	size_t nv = p->nsample_type;
+	struct sample_ctx c = {m, k};
+	uint32_t ri = idxtab_find(&m->samples, k->hash, sample_eq, &c);
 	if (ri != CPROF_NONE) {
 		int64_t *v = p->sample[ri].value;
 		for (size_t i = 0; i < nv; i++) /* wraps, as Go's += */
@@ -461,10 +479,21 @@ static void map_sample(struct merger *m, const struct cprof_sample *ss)
 	struct cprof_sample *rs = cprof_profile_add_sample(p);
 	rs->nloc = ss->nloc;
 	rs->nlabel = ss->nlabel;
-	rs->loc = cprof_arena_memdup(&p->arena, m->locs, ss->nloc, sizeof(*rs->loc));
-	rs->value = cprof_arena_memdup(&p->arena, ss->value, nv, sizeof(*rs->value));
-	rs->label = cprof_arena_memdup(&p->arena, m->labels, ss->nlabel, sizeof(*rs->label));
-	idxtab_add(&m->samples, h, (uint32_t)(p->nsample - 1));
+	if (m->steal) {
+		/* the source's own arrays, rewritten: its arena joins the result's */
+		if (ss->nloc)
+			memcpy(ss->loc, k->locs, ss->nloc * sizeof(*rs->loc));
+		if (ss->nlabel)
+			memcpy(ss->label, k->labels, ss->nlabel * sizeof(*rs->label));
+		rs->loc = ss->loc;
+		rs->value = ss->value;
+		rs->label = ss->label;
+	} else {
+		rs->loc = cprof_arena_memdup(&p->arena, k->locs, ss->nloc, sizeof(*rs->loc));
+		rs->value = cprof_arena_memdup(&p->arena, ss->value, nv, sizeof(*rs->value));
+		rs->label = cprof_arena_memdup(&p->arena, k->labels, ss->nlabel, sizeof(*rs->label));
+	}
+	idxtab_add(&m->samples, k->hash, (uint32_t)(p->nsample - 1));
 }
 
 /* ---- headers --------------------------------------------------------------- */
@@ -567,8 +596,10 @@ static void merger_release(struct merger *m)
 	free(m->map_off);
 	xf_pairmap_release(&m->str_map);
 	free(m->strvec);
-	free(m->locs);
-	free(m->labels);
+	for (int i = 0; i < 2; i++) {
+		free(m->prep[i].locs);
+		free(m->prep[i].labels);
+	}
 }
 
 static uint32_t *none_array(size_t n)
@@ -578,17 +609,32 @@ static uint32_t *none_array(size_t n)
 	return a;
 }
 
-/* pprof's profile.Merge; the inputs are left untouched. */
+/*
+ * pprof's profile.Merge. The inputs are consumed: the caller frees them
+ * afterwards and nothing else. Those with own_sample_arrays lend their
+ * sample arrays and arena to the result; the others are left untouched.
+ */
 static struct cprof_profile *merge(struct cprof_profile **in, size_t n, struct cprof_error *err)
 {
 	struct merger m = {0};
 	m.p = combine_headers(in, n, err);
 	if (!m.p)
 		return NULL;
+	/* room for every sample: no rehashing on the way */
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += in[i]->nsample;
+	while (m.samples.size < 2 * total)
+		idxtab_grow(&m.samples);
 
 	for (size_t i = 0; i < n; i++) {
-		const struct cprof_profile *src = in[i];
+		struct cprof_profile *src = in[i];
 		m.src = src;
+		/* the same profile twice would be rewritten twice */
+		m.steal = src->own_sample_arrays;
+		for (size_t j = 0; j < n; j++)
+			if (j != i && in[j] == src)
+				m.steal = false;
 		free(m.loc_map);
 		free(m.fn_map);
 		free(m.map_map);
@@ -602,13 +648,28 @@ static struct cprof_profile *merge(struct cprof_profile **in, size_t n, struct c
 
 		if (m.p->nmapping == 0 && src->nmapping > 0)
 			map_mapping(&m, 0); /* the main binary stays first */
-		for (size_t s = 0; s < src->nsample; s++)
-			if (!is_zero_sample(src->sample[s].value, src->nsample_type))
-				map_sample(&m, &src->sample[s]);
+		struct prepared *pending = NULL;
+		int next = 0;
+		for (size_t s = 0; s < src->nsample; s++) {
+			if (is_zero_sample(src->sample[s].value, src->nsample_type))
+				continue;
+			prepare_sample(&m, &m.prep[next], &src->sample[s]);
+			if (pending)
+				commit_sample(&m, pending);
+			pending = &m.prep[next];
+			next ^= 1;
+		}
+		if (pending)
+			commit_sample(&m, pending);
+		if (m.steal) {
+			cprof_arena_adopt(&m.p->arena, &src->arena);
+			src->own_sample_arrays = false;
+		}
 	}
 	merger_release(&m);
 
 	struct cprof_profile *p = m.p;
+	p->own_sample_arrays = true;
 	for (size_t s = 0; s < p->nsample; s++) {
 		if (is_zero_sample(p->sample[s].value, p->nsample_type)) {
 			/* Merge once more on its own to collect what zero samples used. */

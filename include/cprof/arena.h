@@ -30,6 +30,8 @@ void *cprof_arena_calloc(struct cprof_arena *a, size_t n, size_t size);
 char *cprof_arena_strndup(struct cprof_arena *a, const char *s, size_t len);
 /* A copy of n elements of size bytes each (n may be 0: returns a valid pointer). */
 void *cprof_arena_memdup(struct cprof_arena *a, const void *p, size_t n, size_t size);
+/* Move every chunk of src into dst (what src holds now lives as long as dst); src is left empty. */
+void cprof_arena_adopt(struct cprof_arena *dst, struct cprof_arena *src);
 /* Free every chunk; the arena is empty and reusable afterwards. */
 void cprof_arena_release(struct cprof_arena *a);
 

@@ -14,10 +14,17 @@
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
 
-/* Limits against hostile input; raised with command-line flags. */
+/*
+ * Limits against hostile input; raised (or lowered) with the -max_* flags
+ * (src/limits.c). Each is checked where the input is read, and a profile
+ * past one fails with CPROF_E_LIMIT and a message naming the flag.
+ */
 struct cprof_limits {
-	uint64_t max_inflated;  /* bytes after gunzip; default 4 GiB */
-	uint32_t max_depth;     /* frames per sample; default 1,000,000 */
+	uint64_t max_inflated;  /* -max_input_size: bytes read or inflated; default 1 GiB */
+	uint32_t max_depth;     /* -max_depth: frames per sample; default 1,000,000 */
+	uint64_t max_samples;   /* -max_samples: samples per profile; default 100,000,000 */
+	uint64_t max_locations; /* -max_locations: locations per profile; default 100,000,000 */
+	uint64_t max_string;    /* -max_string: bytes of one profile.proto string; default 16 MiB */
 };
 extern struct cprof_limits cprof_limits;
 

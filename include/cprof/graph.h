@@ -105,6 +105,7 @@ struct cprof_graph_opts {
 
 	/* Tag collection (what report.newGraph does to the samples first). */
 	bool no_tags;                 /* skip tags entirely (text reports never show them) */
+	bool no_edges;                /* nodes only (graph mode): for choosing the nodes to keep */
 	const char *drop_label_key;   /* string label key ignored ("pprof::base"), or NULL */
 	const char *numeric_tag_key;  /* only this numeric label key makes tags, NULL = all */
 	const char *numeric_tag_unit; /* unit for numeric_tag_key values, NULL = label's own */

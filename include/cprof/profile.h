@@ -153,6 +153,14 @@ struct cprof_profile {
 	 * cprof_profile_use_text_comments() (formats.h) applies it.
 	 */
 	struct cprof_text_comments *text_comments;
+
+	/*
+	 * No two samples share (part of) a loc, value or label array, and the
+	 * arrays live in the arena: merging may then reuse them in place
+	 * instead of copying them. Set by the protobuf reader and by merging;
+	 * code that makes samples share arrays must clear it.
+	 */
+	bool own_sample_arrays;
 };
 
 /* A new empty profile (all strings ""). Never NULL. */
@@ -188,6 +196,16 @@ struct cprof_profile *cprof_profile_copy(const struct cprof_profile *src);
  * ("malformed profile: ...").
  */
 int cprof_profile_check_valid(const struct cprof_profile *p, struct cprof_error *err);
+
+/*
+ * What pprof accepts but a report should not silently trust, appended to
+ * notes as "Warning: ..." lines (formats/pprof_valid.c): mappings that
+ * overlap or end before they start, and sample values whose total
+ * overflows int64 (every total of that type is then wrong). Returns the
+ * number of warnings.
+ */
+struct strbuf;
+size_t cprof_profile_lint(const struct cprof_profile *p, struct strbuf *notes);
 
 /*
  * Drop locations, functions and mappings no sample refers to, keeping the

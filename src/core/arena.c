@@ -95,6 +95,26 @@ void *cprof_arena_memdup(struct cprof_arena *a, const void *src, size_t n, size_
 	return p;
 }
 
+void cprof_arena_adopt(struct cprof_arena *dst, struct cprof_arena *src)
+{
+	if (!src->head)
+		return;
+	struct cprof_arena_chunk *last = src->head;
+	while (last->next)
+		last = last->next;
+	if (dst->head) {
+		/* behind dst's current chunk, whose free tail stays in use */
+		last->next = dst->head->next;
+		dst->head->next = src->head;
+	} else {
+		dst->head = src->head;
+		dst->cur = src->cur;
+		dst->end = src->end;
+	}
+	dst->total += src->total;
+	memset(src, 0, sizeof(*src));
+}
+
 void cprof_arena_release(struct cprof_arena *a)
 {
 	struct cprof_arena_chunk *c = a->head;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "cprof/formats.h"
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
 #include "cprof/transform.h"
@@ -256,6 +257,39 @@ int test_merge_single_compacts(void)
 	CHECK_INT(out->nmapping, 2);
 	CHECK_INT(out->location[3].id, 4);
 	cprof_profile_free(out);
+	return 0;
+}
+
+int test_merge_reuses_arrays(void)
+{
+	/*
+	 * A decoded profile lends its sample arrays to the merge (rewritten in
+	 * place); a copy, whose arrays are not known to be its own, is copied:
+	 * both give the same result.
+	 */
+	struct cprof_error err = {0};
+	struct cprof_profile *p = small(), *dec = NULL, *cp, *a, *b;
+	mk_sample(p, V(4, 40), 1, 0, -1); /* the same stack as the 2nd sample: summed */
+	struct strbuf raw = STRBUF_INIT, want = STRBUF_INIT;
+	CHECK_INT(cprof_pprof_encode_raw(p, &raw, &err), 0);
+	cprof_profile_free(p);
+	CHECK_INT(cprof_pprof_decode((const unsigned char *)raw.buf, raw.len, &dec, &err), 0);
+	strbuf_release(&raw);
+	CHECK(dec->own_sample_arrays);
+	cp = cprof_profile_copy(dec);
+	CHECK(!cp->own_sample_arrays);
+	CHECK_INT(cprof_profiles_combine(&cp, 1, &b, &err), 0);
+	strbuf_addstr(&want, dump(b));
+	CHECK_INT(cprof_profiles_combine(&dec, 1, &a, &err), 0);
+	CHECK_STR(dump(a), want.buf);
+	CHECK_STR(dump(a), "1 10: baz+bar foo main | 6 60: foo main | 3 30: @7010 main");
+	CHECK(a->own_sample_arrays);
+	/* merged again with itself as a second input: arrays lent twice over */
+	struct cprof_profile *in[2] = {a, b}, *c;
+	CHECK_INT(cprof_profiles_combine(in, 2, &c, &err), 0);
+	CHECK_STR(dump(c), "2 20: baz+bar foo main | 12 120: foo main | 6 60: @7010 main");
+	cprof_profile_free(c);
+	strbuf_release(&want);
 	return 0;
 }
 
