@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "limits.h"
 #include "options.h"
 
 #define F(field) offsetof(struct cprof_config, field)
@@ -406,6 +407,7 @@ void cprof_usage(FILE *f)
 		snprintf(name, sizeof(name), "-%s%s", o->name, arg);
 		fprintf(f, "    %-24s %s\n", name, o->help);
 	}
+	cprof_limits_usage(f);
 	fputs("\n  Exit status: 0 success, 2 error (bad input), 64 usage error.\n"
 	      "  See cprof(1) for details and the differences from go tool pprof.\n",
 	      f);

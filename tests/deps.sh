@@ -5,7 +5,8 @@
 set -eu
 
 pkgs="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-libgraphviz-dev libelf-dev libdw-dev libpcre2-dev gzip libcapstone-dev libiberty-dev"
+libgraphviz-dev libelf-dev libdw-dev libpcre2-dev gzip libcapstone-dev libiberty-dev
+libdeflate-dev"
 if [ "${1:-}" = "--test" ]; then
 	# llvm: llvm-symbolizer/llvm-objdump for the upstream-pprof oracle of the symbolization tests;
 	# libgoogle-perftools-dev: CPU profiles of the C test programs; libc6-dbg: libc debug info
@@ -13,6 +14,9 @@ if [ "${1:-}" = "--test" ]; then
 	# chromium: the call graph SVG's pan-and-zoom script is run headless; libxml2-utils:
 	# xmllint checks the SVG is well-formed (tests/graph)
 	pkgs="$pkgs chromium libxml2-utils"
+	# valgrind: the golden cases under memcheck (tests/valgrind.sh); clang: the libFuzzer
+	# targets (tests/fuzz/run.sh)
+	pkgs="$pkgs valgrind clang"
 fi
 
 missing=""
