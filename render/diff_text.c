@@ -38,7 +38,7 @@ static const struct {
 };
 
 /* v in the diff's unit, as pprof labels values ("1.20s", "64kB"); sign forces a '+'. */
-static void add_value(const struct cprof_diff *d, double v, bool sign, struct strbuf *out)
+void cprof_diff_value_label(const struct cprof_diff *d, double v, bool sign, struct strbuf *out)
 {
 	int64_t x = (int64_t)llround(fabs(v));
 	if (v < 0 && x != 0)
@@ -106,9 +106,9 @@ void cprof_diff_render_text(const struct cprof_diff *d, struct strbuf *out)
 
 	add_header(d, out, "");
 	strbuf_addstr(out, "Base total ");
-	add_value(d, d->base_total, false, out);
+	cprof_diff_value_label(d, d->base_total, false, out);
 	strbuf_addstr(out, ", new total ");
-	add_value(d, d->new_total, false, out);
+	cprof_diff_value_label(d, d->new_total, false, out);
 	strbuf_addstr(out, "\n");
 	add_rule(d, out);
 	for (size_t s = 0; s < CPROF_ARRAY_SIZE(sections); s++) {
@@ -123,9 +123,9 @@ void cprof_diff_render_text(const struct cprof_diff *d, struct strbuf *out)
 			if (e->kind != sections[s].kind)
 				continue;
 			strbuf_reset(&a), strbuf_reset(&b), strbuf_reset(&c), strbuf_reset(&p);
-			add_value(d, e->base, false, &a);
-			add_value(d, e->new_, false, &b);
-			add_value(d, e->delta, true, &c);
+			cprof_diff_value_label(d, e->base, false, &a);
+			cprof_diff_value_label(d, e->new_, false, &b);
+			cprof_diff_value_label(d, e->delta, true, &c);
 			add_pct(e, &p);
 			strbuf_addf(out, "%12s %12s %12s %9s  %s\n", a.buf, b.buf, c.buf, p.buf, e->name);
 		}
@@ -165,9 +165,9 @@ void cprof_diff_render_markdown(const struct cprof_diff *d, struct strbuf *out)
 	strbuf_addstr(out, "\n\n");
 	add_header(d, out, "`");
 	strbuf_addstr(out, "(base total ");
-	add_value(d, d->base_total, false, out);
+	cprof_diff_value_label(d, d->base_total, false, out);
 	strbuf_addstr(out, ", new total ");
-	add_value(d, d->new_total, false, out);
+	cprof_diff_value_label(d, d->new_total, false, out);
 	strbuf_addstr(out, ").\n");
 	add_rule(d, out);
 	for (size_t s = 0; s < CPROF_ARRAY_SIZE(sections); s++) {
@@ -184,11 +184,11 @@ void cprof_diff_render_markdown(const struct cprof_diff *d, struct strbuf *out)
 			strbuf_addstr(out, "| ");
 			add_md_name(out, e->name);
 			strbuf_addstr(out, " | ");
-			add_value(d, e->base, false, out);
+			cprof_diff_value_label(d, e->base, false, out);
 			strbuf_addstr(out, " | ");
-			add_value(d, e->new_, false, out);
+			cprof_diff_value_label(d, e->new_, false, out);
 			strbuf_addstr(out, " | ");
-			add_value(d, e->delta, true, out);
+			cprof_diff_value_label(d, e->delta, true, out);
 			strbuf_addstr(out, " | ");
 			add_pct(e, out);
 			strbuf_addstr(out, " |\n");

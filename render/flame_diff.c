@@ -54,16 +54,6 @@ static void add_escaped(struct strbuf *out, const char *s, size_t len)
 	}
 }
 
-static void add_value(const struct cprof_diff *d, double v, bool sign, struct strbuf *out)
-{
-	int64_t x = (int64_t)llround(fabs(v));
-	if (v < 0 && x != 0)
-		strbuf_addch(out, '-');
-	else if (sign && x != 0)
-		strbuf_addch(out, '+');
-	cprof_unit_label(x, d->unit, out);
-}
-
 /* The label inside a frame: the name, cut with ".." to fit, or nothing. */
 static void add_fitted(struct strbuf *out, const char *name, double width)
 {
@@ -164,11 +154,11 @@ void cprof_diff_render_flame(const struct cprof_diff *d, struct strbuf *out)
 		add_escaped(out, f->name, strlen(f->name));
 		strbuf_reset(&v);
 		strbuf_addstr(&v, " (base ");
-		add_value(d, f->base, false, &v);
+		cprof_diff_value_label(d, f->base, false, &v);
 		strbuf_addstr(&v, ", new ");
-		add_value(d, f->new_, false, &v);
+		cprof_diff_value_label(d, f->new_, false, &v);
 		strbuf_addstr(&v, ", delta ");
-		add_value(d, f->new_ - f->base, true, &v);
+		cprof_diff_value_label(d, f->new_ - f->base, true, &v);
 		if (f->base != 0)
 			strbuf_addf(&v, ", %+.1f%%", 100 * (f->new_ - f->base) / fabs(f->base));
 		strbuf_addstr(&v, ")");

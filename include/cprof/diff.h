@@ -137,6 +137,8 @@ const char *cprof_diff_kind_name(enum cprof_diff_kind k);
 /* ---- renderers (render/diff_text.c, render/diff_json.c, render/flame_diff.c) ---- */
 
 /* The readable table: a header, then one section per kind, then the verdict. */
+/* Append v in the diff's unit as pprof labels values ("1.20s", "64kB"); sign adds a '+' to positive values. */
+void cprof_diff_value_label(const struct cprof_diff *d, double v, bool sign, struct strbuf *out);
 void cprof_diff_render_text(const struct cprof_diff *d, struct strbuf *out);
 /* The same as GitHub-flavoured Markdown, for a pull-request comment. */
 void cprof_diff_render_markdown(const struct cprof_diff *d, struct strbuf *out);
