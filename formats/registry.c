@@ -14,6 +14,7 @@
  * perf_to_profile converter; cprof does not.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cprof/formats.h"
 #include "cprof/goroutines.h"
@@ -56,21 +57,23 @@ static int check_counts(const struct cprof_profile *p, struct cprof_error *err)
 	return 0;
 }
 
-int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_profile **out,
-			struct cprof_error *err)
+/*
+ * Try the parsers from the first-th on. With released set, data is the
+ * caller's to spoil and profile.proto decodes it with
+ * cprof_pprof_decode_consume(); when that fails after giving pages back,
+ * stop there with its CPROF_E_FORMAT error and *released true, so the
+ * caller reads the bytes again for the next parsers.
+ */
+static int parse_from(unsigned char *data, size_t len, size_t first, bool *released,
+		      struct cprof_profile **out, struct cprof_error *err)
 {
-	struct cprof_error local;
-
-	if (!err)
-		err = &local;
-	*out = NULL;
-	if (len == 0)
-		return cprof_error_set(err, CPROF_E_EMPTY, "parsing profile: empty input file");
-
-	for (size_t i = 0; i < CPROF_ARRAY_SIZE(parsers); i++) {
+	for (size_t i = first; i < CPROF_ARRAY_SIZE(parsers); i++) {
 		struct cprof_profile *p = NULL;
-		if (parsers[i].parse(data, len, &p, err) < 0) {
-			if (err->code == CPROF_E_FORMAT)
+		int r = i == 0 && released
+				? cprof_pprof_decode_consume(data, len, &p, err, released)
+				: parsers[i].parse(data, len, &p, err);
+		if (r < 0) {
+			if (err->code == CPROF_E_FORMAT && !(i == 0 && released && *released))
 				continue;
 			return -1;
 		}
@@ -88,27 +91,72 @@ int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_prof
 	return cprof_error_set(err, CPROF_E_FORMAT, "parsing profile: unrecognized profile format");
 }
 
+int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_profile **out,
+			struct cprof_error *err)
+{
+	struct cprof_error local;
+
+	if (!err)
+		err = &local;
+	*out = NULL;
+	if (len == 0)
+		return cprof_error_set(err, CPROF_E_EMPTY, "parsing profile: empty input file");
+	/* without released, no parser writes to data */
+	return parse_from((unsigned char *)data, len, 0, NULL, out, err);
+}
+
+/* The bytes of path, inflated when gzip; 0, or -1 with err set. */
+static int load(const char *path, struct strbuf *bytes, struct cprof_error *err)
+{
+	struct strbuf raw = STRBUF_INIT;
+	int gz = -1;
+
+	if (cprof_read_file(path, &raw, err) == 0)
+		gz = cprof_gunzip((const unsigned char *)raw.buf, raw.len, bytes, err);
+	if (gz == 0) { /* not gzip: the bytes as read */
+		struct strbuf t = raw;
+		raw = *bytes;
+		*bytes = t;
+	}
+	strbuf_release(&raw);
+	return gz < 0 ? -1 : 0;
+}
+
 int cprof_read_profile(const char *path, struct cprof_profile **out, struct cprof_error *err)
 {
-	struct strbuf raw = STRBUF_INIT, inflated = STRBUF_INIT;
-	int ret = -1, gz;
+	struct strbuf bytes = STRBUF_INIT;
+	struct cprof_error local;
+	struct stat st;
+	int ret = -1;
 
+	if (!err)
+		err = &local;
 	*out = NULL;
-	if (cprof_read_file(path, &raw, err) < 0)
+	if (load(path, &bytes, err) < 0)
 		goto out;
-	gz = cprof_gunzip((const unsigned char *)raw.buf, raw.len, &inflated, err);
-	if (gz < 0)
+	if (bytes.len == 0) {
+		cprof_error_set(err, CPROF_E_EMPTY, "parsing profile: empty input file");
 		goto out;
-	if (gz > 0) {
-		strbuf_release(&raw);
-		ret = cprof_parse_profile((const unsigned char *)inflated.buf, inflated.len, out, err);
-	} else {
-		ret = cprof_parse_profile((const unsigned char *)raw.buf, raw.len, out, err);
+	}
+	/*
+	 * A regular file can be read again, so its bytes may be given back as
+	 * they are decoded (most of a big profile's peak memory otherwise). In
+	 * the rare case that profile.proto then fails, read it again for the
+	 * legacy parsers.
+	 */
+	bool released = false;
+	bool rereadable = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	ret = parse_from((unsigned char *)bytes.buf, bytes.len, 0, rereadable ? &released : NULL,
+			 out, err);
+	if (ret < 0 && released && err->code == CPROF_E_FORMAT) {
+		strbuf_reset(&bytes);
+		if (load(path, &bytes, err) < 0)
+			goto out;
+		ret = parse_from((unsigned char *)bytes.buf, bytes.len, 1, NULL, out, err);
 	}
 	if (ret == 0)
 		(*out)->source = cprof_profile_str(*out, path);
 out:
-	strbuf_release(&raw);
-	strbuf_release(&inflated);
+	strbuf_release(&bytes);
 	return ret;
 }

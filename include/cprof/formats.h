@@ -62,6 +62,16 @@ int cprof_read_profile(const char *path, struct cprof_profile **out, struct cpro
  */
 int cprof_pprof_decode(const unsigned char *data, size_t len, struct cprof_profile **out,
 		       struct cprof_error *err);
+/*
+ * The same, for a buffer the caller owns and will not read again unless
+ * told: as the samples (usually most of the file) are decoded, the whole
+ * pages behind them are given back to the system (madvise MADV_DONTNEED),
+ * so they read as zeros afterwards. *released says whether any page went;
+ * if so and the decode fails, the bytes must be read again before another
+ * parser looks at them. data must be private anonymous memory (malloc).
+ */
+int cprof_pprof_decode_consume(unsigned char *data, size_t len, struct cprof_profile **out,
+			       struct cprof_error *err, bool *released);
 
 /*
  * The legacy formats (formats/legacy_*.c), one parser each, tried in this
