@@ -45,6 +45,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef CPROF_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -108,6 +111,7 @@ struct cu {
 	struct lrow *rows;  /* the line table, in libdw's order; NULL if none (or not read yet) */
 	size_t nlines;
 	uint64_t *laddr;    /* the rows' addresses, for a cache-friendly search */
+	size_t seg_hint, line_hint; /* where the last searches ended (see upper_bound_near) */
 	bool lines_read;
 	const char **fnames; /* file names as llvm-symbolizer forms them, by raw file index */
 	size_t nfnames;
@@ -145,6 +149,7 @@ struct elfobj {
 	size_t nsyms;
 	struct esym *lsyms; /* llvm-symbolizer's view: one per address (largest size) */
 	size_t nlsyms;
+	size_t lsym_hint; /* where the last symtab_lookup ended (see upper_bound_near) */
 	struct file_sym *fsyms;
 	size_t nfsyms, afsyms;
 	bool dynsym_only; /* no .symtab: the exported symbols only, so sizes must hold */
@@ -155,12 +160,14 @@ struct elfobj {
 	Elf *delf;
 	Dwarf *dw;
 	char *dpath;
+	void **zbufs; /* debug sections inflated by cprof, for libdw (see inflate_sections) */
+	size_t nzbufs, azbufs;
 	struct cu *cus;
 	size_t ncus;
 	struct cu_range *cur;
 	size_t ncur;
 	bool secs_read; /* the sections below looked up (in the DWARF file) */
-	Elf_Data *sec_info, *sec_abbrev, *sec_line, *sec_str, *sec_line_str;
+	Elf_Data *sec_info, *sec_abbrev, *sec_line, *sec_str, *sec_line_str, *sec_ranges;
 
 	/* answers */
 	struct cache_ent *cache;
@@ -194,6 +201,8 @@ struct cprof_objtool {
 	struct failed *failed;
 	struct cprof_arena arena;
 	struct cprof_strtab strs;
+	struct cprof_frame *fscratch; /* compute_frames' buffer, kept from one address to the next */
+	size_t afscratch;
 };
 
 static const char *intern(struct cprof_objtool *t, const char *s)
@@ -255,6 +264,9 @@ static void elfobj_free(struct elfobj *o)
 		elf_end(o->elf);
 	if (o->fd >= 0)
 		close(o->fd);
+	for (size_t i = 0; i < o->nzbufs; i++)
+		free(o->zbufs[i]);
+	free(o->zbufs);
 	for (size_t i = 0; i < o->ncus; i++) {
 		free(o->cus[i].subs);
 		free(o->cus[i].segs);
@@ -293,6 +305,7 @@ void cprof_objtool_free(struct cprof_objtool *t)
 	}
 	cprof_strtab_release(&t->strs);
 	cprof_arena_release(&t->arena);
+	free(t->fscratch);
 	free(t->debug_dirs);
 	free(t);
 }
@@ -725,16 +738,50 @@ static void load_symbols(struct cprof_objtool *t, struct elfobj *o)
 }
 
 /* llvm-symbolizer's getNameFromSymbolTable. */
-static const struct esym *symtab_lookup(const struct elfobj *o, uint64_t addr)
+/*
+ * The index of the first of n sorted keys greater than addr, where key i
+ * is the uint64_t at key0 + i * stride bytes. Profiles are symbolized in
+ * address order, so the search starts from where the previous one ended
+ * (*hint) and gallops from there, falling back to a plain binary search.
+ */
+static inline size_t upper_bound_near(const uint64_t *key0, size_t stride, size_t n, uint64_t addr, size_t *hint)
 {
-	size_t lo = 0, hi = o->nlsyms;
-	while (lo < hi) { /* first symbol with address > addr */
+#define KEY(i) (*(const uint64_t *)(const void *)((const char *)key0 + (i) * stride))
+	size_t lo = 0, hi = n, h = *hint;
+	if (h <= n && (h == 0 || KEY(h - 1) <= addr)) {
+		/* answer >= h: gallop up */
+		size_t step = 1;
+		lo = h;
+		while (lo < n && KEY(lo) <= addr) {
+			size_t next = lo + step;
+			if (next >= n || KEY(next) > addr) {
+				hi = next < n ? next : n;
+				lo++;
+				break;
+			}
+			lo = next + 1;
+			step *= 2;
+		}
+		if (lo >= n || KEY(lo) > addr)
+			hi = lo; /* found: lo */
+	}
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (o->lsyms[mid].addr <= addr)
+		if (KEY(mid) <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+#undef KEY
+	*hint = lo;
+	return lo;
+}
+
+static const struct esym *symtab_lookup(struct elfobj *o, uint64_t addr)
+{
+	/* the first symbol with address > addr */
+	size_t lo = o->nlsyms ? upper_bound_near(&o->lsyms[0].addr, sizeof(*o->lsyms), o->nlsyms, addr, &o->lsym_hint)
+			      : 0;
 	if (lo == 0)
 		return NULL;
 	const struct esym *s = &o->lsyms[lo - 1];
@@ -852,6 +899,71 @@ static void hide_unread_sections(Elf *elf)
 	}
 }
 
+/*
+ * libdw inflates SHF_COMPRESSED sections with zlib (elf_compress) when it
+ * opens a file; libdeflate does the same in half the instructions. With
+ * libdeflate, cprof inflates the debug sections that are left (after
+ * hide_unread_sections) itself, hands the result to libelf as the section's
+ * data and clears SHF_COMPRESSED in its private copy of the header, so that
+ * libdw reads the data as it is. The buffers live in o->zbufs until the Elf
+ * is closed. A section that fails here stays compressed, for libdw to try.
+ */
+static void inflate_sections(struct elfobj *o, Elf *elf)
+{
+#ifdef CPROF_HAVE_LIBDEFLATE
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return;
+	struct libdeflate_decompressor *d = NULL;
+	for (Elf_Scn *s = elf_nextscn(elf, NULL); s; s = elf_nextscn(elf, s)) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(s, &sh) || sh.sh_type == SHT_NOBITS || sh.sh_name == 0 ||
+		    !(sh.sh_flags & SHF_COMPRESSED))
+			continue;
+		const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!n || strncmp(n, ".debug_", 7))
+			continue;
+		GElf_Chdr ch;
+		Elf_Data *raw = elf_rawdata(s, NULL);
+		if (!raw || !raw->d_buf || !gelf_getchdr(s, &ch) || ch.ch_type != ELFCOMPRESS_ZLIB ||
+		    ch.ch_size == 0 || ch.ch_size > ((size_t)1 << 34))
+			continue;
+		size_t hdr = gelf_getclass(elf) == ELFCLASS32 ? sizeof(Elf32_Chdr) : sizeof(Elf64_Chdr);
+		if (raw->d_size <= hdr)
+			continue;
+		if (!d && !(d = libdeflate_alloc_decompressor()))
+			return;
+		void *buf = malloc(ch.ch_size);
+		if (!buf)
+			continue;
+		size_t got = 0;
+		Elf_Data *data;
+		if (libdeflate_zlib_decompress(d, (const char *)raw->d_buf + hdr, raw->d_size - hdr, buf, ch.ch_size,
+					       &got) != LIBDEFLATE_SUCCESS ||
+		    got != ch.ch_size || !(data = elf_getdata(s, NULL))) {
+			free(buf);
+			continue;
+		}
+		data->d_buf = buf;
+		data->d_size = ch.ch_size;
+		data->d_type = ELF_T_BYTE;
+		data->d_off = 0;
+		data->d_align = ch.ch_addralign ? ch.ch_addralign : 1;
+		sh.sh_flags &= ~(GElf_Xword)SHF_COMPRESSED;
+		sh.sh_size = ch.ch_size;
+		sh.sh_addralign = data->d_align;
+		gelf_update_shdr(s, &sh);
+		ALLOC_GROW(o->zbufs, o->nzbufs + 1, o->azbufs);
+		o->zbufs[o->nzbufs++] = buf;
+	}
+	if (d)
+		libdeflate_free_decompressor(d);
+#else
+	(void)o;
+	(void)elf;
+#endif
+}
+
 /* Open path as a debug file: an ELF with DWARF (and the CRC, when crc_check). */
 static bool try_debug_file(struct elfobj *o, const char *path, bool crc_check, GElf_Word crc)
 {
@@ -872,6 +984,7 @@ static bool try_debug_file(struct elfobj *o, const char *path, bool crc_check, G
 		return false;
 	}
 	hide_unread_sections(elf);
+	inflate_sections(o, elf);
 	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (!dw) {
 		elf_end(elf);
@@ -1044,6 +1157,7 @@ static void read_sections(struct elfobj *o)
 	o->sec_line = debug_section(elf, ".debug_line");
 	o->sec_str = debug_section(elf, ".debug_str");
 	o->sec_line_str = debug_section(elf, ".debug_line_str");
+	o->sec_ranges = debug_section(elf, ".debug_ranges");
 }
 
 static const char *sec_str(Elf_Data *d, uint64_t off)
@@ -1246,6 +1360,7 @@ static void load_dwarf(struct cprof_objtool *t, struct elfobj *o)
 	o->dw_tried = true;
 	if (!find_debug_file(t, o) && has_debug_info(o->elf)) {
 		hide_unread_sections(o->elf);
+		inflate_sections(o, o->elf);
 		o->dw = dwarf_begin_elf(o->elf, DWARF_C_READ, NULL);
 		if (o->dw)
 			o->dpath = cprof_xstrdup(o->path);
@@ -1310,6 +1425,7 @@ struct walk {
 	struct cu *c;
 	struct rng *r;
 	size_t nr, ar;
+	uint64_t base; /* the CU's base address, as libdw takes it for .debug_ranges */
 };
 
 static void walk_die(struct walk *w, Dwarf_Die *die, uint32_t parent, int depth)
@@ -1365,13 +1481,17 @@ static void walk_die(struct walk *w, Dwarf_Die *die, uint32_t parent, int depth)
 struct abbrev {
 	uint32_t tag;
 	bool children;
-	uint32_t first, n; /* forms[first .. first+n) */
+	uint32_t first, n; /* attrs[first .. first+n) */
+	uint32_t fixed;    /* bytes of the values when all have a fixed size in the CU, else UINT32_MAX */
 };
 
 struct abbrevs {
 	struct abbrev *v; /* by code; tag 0 = undefined */
 	size_t nv;
-	uint16_t *forms;
+	struct abbrev_attr {
+		uint16_t name, form; /* name 0xffff: one above 0xfffe */
+		int16_t size;        /* form_size in the CU being walked */
+	} *attrs;
 	size_t nforms, aforms;
 };
 
@@ -1410,8 +1530,8 @@ static bool read_abbrevs(Elf_Data *d, Dwarf_Off off, struct abbrevs *t)
 				break;
 			if (form == DW_FORM_implicit_const)
 				(void)rd_uleb(&c); /* the value (sleb), not needed to skip */
-			ALLOC_GROW(t->forms, t->nforms + 1, t->aforms);
-			t->forms[t->nforms++] = (uint16_t)form;
+			ALLOC_GROW(t->attrs, t->nforms + 1, t->aforms);
+			t->attrs[t->nforms++] = (struct abbrev_attr){name > 0xfffe ? 0xffff : (uint16_t)name, (uint16_t)form, -1};
 			a->n++;
 		}
 		if (a->tag == 0)
@@ -1419,25 +1539,44 @@ static bool read_abbrevs(Elf_Data *d, Dwarf_Off off, struct abbrevs *t)
 	}
 }
 
+/* The size of a value of form in unit u when it is fixed, else -1. */
+static inline int form_size(unsigned form, const struct cu *u)
+{
+	switch (form) {
+	case DW_FORM_flag_present: case DW_FORM_implicit_const: return 0;
+	case DW_FORM_data1: case DW_FORM_ref1: case DW_FORM_flag: case DW_FORM_strx1: case DW_FORM_addrx1: return 1;
+	case DW_FORM_data2: case DW_FORM_ref2: case DW_FORM_strx2: case DW_FORM_addrx2: return 2;
+	case DW_FORM_strx3: case DW_FORM_addrx3: return 3;
+	case DW_FORM_data4: case DW_FORM_ref4: case DW_FORM_strx4: case DW_FORM_addrx4: case DW_FORM_ref_sup4: return 4;
+	case DW_FORM_data8: case DW_FORM_ref8: case DW_FORM_ref_sig8: case DW_FORM_ref_sup8: return 8;
+	case DW_FORM_data16: return 16;
+	case DW_FORM_addr: return u->addr_size;
+	case DW_FORM_ref_addr: return u->version == 2 ? u->addr_size : u->off_size;
+	case DW_FORM_strp: case DW_FORM_line_strp: case DW_FORM_sec_offset: case DW_FORM_strp_sup:
+	case DW_FORM_GNU_ref_alt: case DW_FORM_GNU_strp_alt:
+		return u->off_size;
+	default: return -1;
+	}
+}
+
+static bool skip_bytes(struct cur *c, size_t n)
+{
+	if (c->bad || (size_t)(c->end - c->p) < n) {
+		c->bad = true;
+		return false;
+	}
+	c->p += n;
+	return true;
+}
+
 /* Skip one attribute value; false for a form it does not know. */
 static bool skip_form(struct cur *c, unsigned form, const struct cu *u, int depth)
 {
+	int fixed = form_size(form, u);
+	if (fixed >= 0)
+		return skip_bytes(c, (size_t)fixed);
 	size_t n;
 	switch (form) {
-	case DW_FORM_flag_present: case DW_FORM_implicit_const: return true;
-	case DW_FORM_data1: case DW_FORM_ref1: case DW_FORM_flag: case DW_FORM_strx1: case DW_FORM_addrx1:
-		n = 1; break;
-	case DW_FORM_data2: case DW_FORM_ref2: case DW_FORM_strx2: case DW_FORM_addrx2: n = 2; break;
-	case DW_FORM_strx3: case DW_FORM_addrx3: n = 3; break;
-	case DW_FORM_data4: case DW_FORM_ref4: case DW_FORM_strx4: case DW_FORM_addrx4: case DW_FORM_ref_sup4:
-		n = 4; break;
-	case DW_FORM_data8: case DW_FORM_ref8: case DW_FORM_ref_sig8: case DW_FORM_ref_sup8: n = 8; break;
-	case DW_FORM_data16: n = 16; break;
-	case DW_FORM_addr: n = u->addr_size; break;
-	case DW_FORM_ref_addr: n = u->version == 2 ? u->addr_size : u->off_size; break;
-	case DW_FORM_strp: case DW_FORM_line_strp: case DW_FORM_sec_offset: case DW_FORM_strp_sup:
-	case DW_FORM_GNU_ref_alt: case DW_FORM_GNU_strp_alt:
-		n = u->off_size; break;
 	case DW_FORM_sdata: case DW_FORM_udata: case DW_FORM_ref_udata: case DW_FORM_strx: case DW_FORM_addrx:
 	case DW_FORM_loclistx: case DW_FORM_rnglistx: case DW_FORM_GNU_addr_index: case DW_FORM_GNU_str_index:
 		(void)rd_uleb(c);
@@ -1454,12 +1593,95 @@ static bool skip_form(struct cur *c, unsigned form, const struct cu *u, int dept
 	}
 	default: return false;
 	}
-	if (c->bad || (size_t)(c->end - c->p) < n) {
-		c->bad = true;
-		return false;
+	return skip_bytes(c, n);
+}
+
+static void add_rng(struct walk *w, uint64_t lo, uint64_t hi, uint32_t sub)
+{
+	if (lo >= hi)
+		return;
+	ALLOC_GROW(w->r, w->nr + 1, w->ar);
+	w->r[w->nr++] = (struct rng){lo, hi, sub};
+}
+
+/*
+ * The ranges of a subroutine DIE whose attribute values start at c, read
+ * as libdw's dwarf_ranges reads them, for the simple cases: DW_AT_low_pc
+ * (an address) with DW_AT_high_pc (an address or an offset), else
+ * DW_AT_ranges into .debug_ranges (DWARF 2 to 4), else none. Moves c past
+ * the values and returns true; false (c anywhere, w->nr as it was) where
+ * libdw must do it.
+ */
+static bool raw_ranges(const struct elfobj *o, const struct abbrevs *ab, const struct abbrev *a, struct cur *c,
+		       struct walk *w, uint32_t sub)
+{
+	const struct cu *u = w->c;
+	uint64_t low = 0, high = 0, roff = 0;
+	bool has_low = false, has_high = false, high_off = false, has_ranges = false;
+	for (uint32_t i = 0; i < a->n; i++) {
+		struct abbrev_attr at = ab->attrs[a->first + i];
+		if (at.name != DW_AT_low_pc && at.name != DW_AT_high_pc && at.name != DW_AT_ranges) {
+			if (!skip_form(c, at.form, u, 0))
+				return false;
+			continue;
+		}
+		uint64_t v;
+		switch (at.form) {
+		case DW_FORM_addr: v = rd_n(c, u->addr_size); break;
+		case DW_FORM_data1: v = rd_n(c, 1); break;
+		case DW_FORM_data2: v = rd_n(c, 2); break;
+		case DW_FORM_data4: v = rd_n(c, 4); break;
+		case DW_FORM_data8: v = rd_n(c, 8); break;
+		case DW_FORM_udata: v = rd_uleb(c); break;
+		case DW_FORM_sec_offset: v = rd_n(c, u->off_size); break;
+		default: return false;
+		}
+		if (c->bad)
+			return false;
+		if (at.name == DW_AT_low_pc) {
+			if (has_low || at.form != DW_FORM_addr)
+				return false;
+			low = v;
+			has_low = true;
+		} else if (at.name == DW_AT_high_pc) {
+			if (has_high || at.form == DW_FORM_sec_offset)
+				return false;
+			high = v;
+			high_off = at.form != DW_FORM_addr;
+			has_high = true;
+		} else {
+			if (has_ranges || u->version >= 5 ||
+			    (at.form != DW_FORM_sec_offset && at.form != DW_FORM_data4 && at.form != DW_FORM_data8))
+				return false;
+			roff = v;
+			has_ranges = true;
+		}
 	}
-	c->p += n;
-	return true;
+	if (has_low && has_high) {
+		add_rng(w, low, high_off ? low + high : high, sub);
+		return true;
+	}
+	if (!has_ranges)
+		return true; /* no ranges */
+	Elf_Data *d = o->sec_ranges;
+	if (!d || !d->d_buf || roff >= d->d_size)
+		return false;
+	size_t nr0 = w->nr;
+	struct cur r = {(const unsigned char *)d->d_buf + roff, (const unsigned char *)d->d_buf + d->d_size, false};
+	uint64_t escape = u->addr_size == 8 ? UINT64_MAX : UINT32_MAX, base = w->base;
+	for (;;) {
+		uint64_t b = rd_n(&r, u->addr_size), e = rd_n(&r, u->addr_size);
+		if (r.bad || (b == escape && e == escape)) {
+			w->nr = nr0;
+			return false;
+		}
+		if (b == 0 && e == 0)
+			return true;
+		if (b == escape)
+			base = e;
+		else
+			add_rng(w, b + base, e + base, sub);
+	}
 }
 
 static bool walk_raw(struct elfobj *o, struct walk *w)
@@ -1474,6 +1696,18 @@ static bool walk_raw(struct elfobj *o, struct walk *w)
 	uint32_t *parents = NULL; /* parents[d]: the sub enclosing the DIEs of nesting level d + 1 */
 	size_t aparents = 0;
 	bool ok = read_abbrevs(o->sec_abbrev, u->abbrev_off, &ab);
+	/* values of a fixed size are skipped without a call, whole DIEs of them in one step */
+	for (size_t i = 0; ok && i < ab.nforms; i++)
+		ab.attrs[i].size = (int16_t)form_size(ab.attrs[i].form, u);
+	for (size_t i = 0; ok && i < ab.nv; i++) {
+		struct abbrev *a = &ab.v[i];
+		uint64_t sum = 0;
+		for (uint32_t k = 0; k < a->n && sum < UINT32_MAX; k++) {
+			int sz = ab.attrs[a->first + k].size;
+			sum = sz < 0 ? UINT32_MAX : sum + (uint64_t)sz;
+		}
+		a->fixed = sum < UINT32_MAX ? (uint32_t)sum : UINT32_MAX;
+	}
 	const unsigned char *base = info->d_buf;
 	struct cur c = {base + u->off, base + u->raw_end, false};
 	size_t depth = 0; /* nesting level of the next DIE: 0 the CU DIE, 1 its children */
@@ -1499,23 +1733,26 @@ static bool walk_raw(struct elfobj *o, struct walk *w)
 		uint32_t p = parent;
 		/* walk_die looks at DIEs down to nesting level 257 (depth > 256 stops it) */
 		bool seen = depth >= 1 && depth <= 257;
+		bool skipped = false; /* the attribute values read already */
 		if (seen && (a->tag == DW_TAG_subprogram || a->tag == DW_TAG_inlined_subroutine)) {
-			Dwarf_Die die;
-			if (!dwarf_offdie(o->dw, (Dwarf_Off)(at - base), &die)) {
-				ok = false;
-				break;
-			}
-			Dwarf_Addr rbase, lo, hi;
-			ptrdiff_t off = 0;
-			bool any = false;
 			uint32_t idx = (uint32_t)u->nsubs;
-			while ((off = dwarf_ranges(&die, off, &rbase, &lo, &hi)) > 0) {
-				if (lo >= hi)
-					continue;
-				ALLOC_GROW(w->r, w->nr + 1, w->ar);
-				w->r[w->nr++] = (struct rng){lo, hi, idx};
-				any = true;
+			size_t nr0 = w->nr;
+			struct cur rc = c;
+			if (raw_ranges(o, &ab, a, &rc, w, idx)) {
+				c = rc;
+				skipped = true;
+			} else {
+				Dwarf_Die die;
+				if (!dwarf_offdie(o->dw, (Dwarf_Off)(at - base), &die)) {
+					ok = false;
+					break;
+				}
+				Dwarf_Addr rbase, lo, hi;
+				ptrdiff_t off = 0;
+				while ((off = dwarf_ranges(&die, off, &rbase, &lo, &hi)) > 0)
+					add_rng(w, lo, hi, idx);
 			}
+			bool any = w->nr > nr0;
 			if (any || a->children) {
 				ALLOC_GROW(u->subs, u->nsubs + 1, u->asubs);
 				struct sub *sb = &u->subs[u->nsubs++];
@@ -1526,8 +1763,22 @@ static bool walk_raw(struct elfobj *o, struct walk *w)
 				p = idx;
 			}
 		}
-		for (uint32_t i = 0; i < a->n && ok; i++)
-			ok = skip_form(&c, ab.forms[a->first + i], u, 0);
+		if (!skipped && a->fixed != UINT32_MAX) {
+			if ((size_t)(c.end - c.p) < a->fixed)
+				ok = false;
+			else
+				c.p += a->fixed;
+		} else if (!skipped) {
+			for (uint32_t i = 0; i < a->n && ok; i++) {
+				const struct abbrev_attr *va = &ab.attrs[a->first + i];
+				if (va->size < 0)
+					ok = skip_form(&c, va->form, u, 0);
+				else if ((size_t)(c.end - c.p) < (size_t)va->size)
+					ok = false;
+				else
+					c.p += va->size;
+			}
+		}
 		if (!ok)
 			break;
 		if (a->children) {
@@ -1539,7 +1790,7 @@ static bool walk_raw(struct elfobj *o, struct walk *w)
 		}
 	}
 	free(ab.v);
-	free(ab.forms);
+	free(ab.attrs);
 	free(parents);
 	return ok;
 }
@@ -1584,18 +1835,59 @@ static void heap_pop(struct heap *h)
 	}
 }
 
-static int cmp_rng(const void *a, const void *b)
+/*
+ * Stable merge sorts of the ranges by lo (they are made in DFS order, so
+ * this orders them by lo, then sub) and of plain addresses; the
+ * comparisons inline, where qsort calls a function for each.
+ */
+static void sort_rng_by_lo(struct rng *v, struct rng *tmp, size_t n)
 {
-	const struct rng *x = a, *y = b;
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return x->sub < y->sub ? -1 : x->sub > y->sub;
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			struct rng x = v[i];
+			size_t j = i;
+			for (; j > 0 && v[j - 1].lo > x.lo; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	sort_rng_by_lo(v, tmp, h);
+	sort_rng_by_lo(v + h, tmp, n - h);
+	if (v[h - 1].lo <= v[h].lo)
+		return; /* already in order */
+	memcpy(tmp, v, h * sizeof(*v));
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		v[k++] = v[j].lo < tmp[i].lo ? v[j++] : tmp[i++];
+	while (i < h)
+		v[k++] = tmp[i++];
 }
 
-static int cmp_u64(const void *a, const void *b)
+static void sort_u64(uint64_t *v, uint64_t *tmp, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t x = v[i];
+			size_t j = i;
+			for (; j > 0 && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	sort_u64(v, tmp, h);
+	sort_u64(v + h, tmp, n - h);
+	if (v[h - 1] <= v[h])
+		return;
+	memcpy(tmp, v, h * sizeof(*v));
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		v[k++] = v[j] < tmp[i] ? v[j++] : tmp[i++];
+	while (i < h)
+		v[k++] = tmp[i++];
 }
 
 /*
@@ -1612,7 +1904,11 @@ static void index_cu(struct elfobj *o, struct cu *c)
 	Dwarf_Attribute lang;
 	Dwarf_Word lv;
 	c->go = dwarf_attr(&cudie, DW_AT_language, &lang) && !dwarf_formudata(&lang, &lv) && lv == DW_LANG_Go;
-	struct walk w = {c, NULL, 0, 0};
+	struct walk w = {c, NULL, 0, 0, 0};
+	/* __libdw_cu_base_address: DW_AT_low_pc, else DW_AT_entry_pc, else 0 */
+	Dwarf_Attribute ea;
+	if (dwarf_lowpc(&cudie, &w.base) != 0 && dwarf_formaddr(dwarf_attr(&cudie, DW_AT_entry_pc, &ea), &w.base) != 0)
+		w.base = 0;
 	if (!walk_raw(o, &w)) {
 		/* start over with libdw */
 		w.nr = 0;
@@ -1624,15 +1920,13 @@ static void index_cu(struct elfobj *o, struct cu *c)
 		return;
 	}
 	/* sweep over the boundaries with a max-heap on DFS order */
-	if (w.nr)
-		qsort(w.r, w.nr, sizeof(*w.r), cmp_rng);
-	uint64_t *pts = cprof_xmalloc(cprof_st_mult(2 * w.nr, sizeof(*pts)));
+	uint64_t *pts = cprof_xmalloc(cprof_st_mult(4 * w.nr, sizeof(*pts))); /* and the sorts' scratch */
+	sort_rng_by_lo(w.r, (struct rng *)(void *)pts, w.nr);
 	for (size_t i = 0; i < w.nr; i++) {
 		pts[2 * i] = w.r[i].lo;
 		pts[2 * i + 1] = w.r[i].hi;
 	}
-	if (w.nr)
-		qsort(pts, 2 * w.nr, sizeof(*pts), cmp_u64);
+	sort_u64(pts, pts + 2 * w.nr, 2 * w.nr);
 	size_t npts = 0;
 	for (size_t i = 0; i < 2 * w.nr; i++)
 		if (npts == 0 || pts[npts - 1] != pts[i])
@@ -1677,30 +1971,48 @@ static struct cu *cu_for_addr(struct elfobj *o, uint64_t addr)
 	return NULL;
 }
 
-static const struct seg *seg_for_addr(const struct cu *c, uint64_t addr)
+static const struct seg *seg_for_addr(struct cu *c, uint64_t addr)
 {
-	size_t lo = 0, hi = c->nsegs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->segs[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = c->nsegs ? upper_bound_near(&c->segs[0].lo, sizeof(*c->segs), c->nsegs, addr, &c->seg_hint) : 0;
 	if (lo == 0 || addr >= c->segs[lo - 1].hi)
 		return NULL;
 	return &c->segs[lo - 1];
 }
 
 /* libdw's row order: by address, an end of sequence first, then as made. */
-static int cmp_lrow(const void *a, const void *b)
+static inline bool lrow_before(const struct lrow *x, const struct lrow *y)
 {
-	const struct lrow *x = a, *y = b;
 	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+		return x->addr < y->addr;
 	if (x->end != y->end)
-		return x->end ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+		return x->end;
+	return x->seq < y->seq;
+}
+
+/* Sort rows in that order (a total one: seq differs), a merge sort with scratch for n / 2 rows. */
+static void sort_lrows(struct lrow *v, struct lrow *tmp, size_t n)
+{
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			struct lrow x = v[i];
+			size_t j = i;
+			for (; j > 0 && lrow_before(&x, &v[j - 1]); j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	sort_lrows(v, tmp, h);
+	sort_lrows(v + h, tmp, n - h);
+	if (!lrow_before(&v[h], &v[h - 1]))
+		return;
+	memcpy(tmp, v, h * sizeof(*v));
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		v[k++] = lrow_before(&v[j], &tmp[i]) ? v[j++] : tmp[i++];
+	while (i < h)
+		v[k++] = tmp[i++];
 }
 
 /*
@@ -1763,8 +2075,9 @@ static bool decode_lines(struct elfobj *o, uint64_t stmt, unsigned addr_size, st
 			return false;
 	c.p = prog;
 
-	struct lrow *v = NULL;
-	size_t n = 0, a = 0;
+	/* every row takes at least one byte of the program: no regrowing (the rest is given back below) */
+	size_t a = (size_t)(c.end - c.p) + 1, n = 0;
+	struct lrow *v = cprof_xmalloc(cprof_st_mult(a, sizeof(*v)));
 	uint64_t addr = 0, file = 1, col = 0, isa = 0, disc = 0;
 	int64_t line = 1;
 	bool ok = true, sorted = true;
@@ -1778,7 +2091,7 @@ static bool decode_lines(struct elfobj *o, uint64_t stmt, unsigned addr_size, st
 		ALLOC_GROW(v, n + 1, a);                                                              \
 		v[n] = (struct lrow){addr, (uint32_t)n, (uint32_t)file, (int32_t)line, (uint16_t)col, \
 				     (end_seq)};                                                      \
-		if (n && cmp_lrow(&v[n - 1], &v[n]) > 0)                                              \
+		if (n && lrow_before(&v[n], &v[n - 1]))                                                \
 			sorted = false;                                                               \
 		n++;                                                                                  \
 	} while (0)
@@ -1861,8 +2174,13 @@ static bool decode_lines(struct elfobj *o, uint64_t stmt, unsigned addr_size, st
 		free(v);
 		return false;
 	}
-	if (!sorted)
-		qsort(v, n, sizeof(*v), cmp_lrow);
+	if (n < a)
+		v = cprof_xrealloc(v, (n ? n : 1) * sizeof(*v));
+	if (!sorted) {
+		struct lrow *tmp = cprof_xmalloc(cprof_st_mult(n / 2 + 1, sizeof(*tmp)));
+		sort_lrows(v, tmp, n);
+		free(tmp);
+	}
 	if (n)
 		v[n - 1].end = true;
 	*out = v;
@@ -1921,14 +2239,7 @@ static void read_lines(struct cprof_objtool *t, struct elfobj *o, struct cu *c)
  */
 static const struct lrow *line_for_addr(struct cu *c, uint64_t addr)
 {
-	size_t lo = 0, hi = c->nlines;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->laddr[mid] <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = upper_bound_near(c->laddr, sizeof(*c->laddr), c->nlines, addr, &c->line_hint);
 	if (lo == 0 || c->rows[lo - 1].end)
 		return NULL;
 	return &c->rows[lo - 1];
@@ -2058,7 +2369,7 @@ static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast,
 {
 	struct elfobj *o = f->o;
 	struct cprof_objtool *t = f->t;
-	struct fbuf b = {0};
+	struct fbuf b = {t->fscratch, 0, t->afscratch};
 	load_symbols(t, o);
 	if (fast) {
 		const struct esym *s = nm_lookup(o, objaddr);
@@ -2099,7 +2410,8 @@ static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast,
 	}
 	*n = b.n;
 	*frames = b.n ? cprof_arena_memdup(&t->arena, b.v, b.n, sizeof(*b.v)) : NULL;
-	free(b.v);
+	t->fscratch = b.v;
+	t->afscratch = b.a;
 }
 
 int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fast,

@@ -410,6 +410,7 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 	}
 	if (nord)
 		sort_loc_ord(ord, nord);
+	struct cprof_error err = {0}; /* not reported: an address that fails keeps no frames */
 	for (size_t i = 0; i < nord; i++) {
 		if (i && ord[i].mapping == ord[i - 1].mapping && ord[i].address == ord[i - 1].address) {
 			lf[ord[i].loc] = lf[ord[i - 1].loc];
@@ -417,7 +418,6 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 		}
 		const struct cprof_frame *fr;
 		size_t n;
-		struct cprof_error err = {0};
 		if (cprof_objfile_frames_once(seg[ord[i].mapping], ord[i].address, o->fast, &fr, &n, &err) || n == 0)
 			continue;
 		lf[ord[i].loc] = (struct loc_frames){fr, (uint32_t)n};
