@@ -143,7 +143,8 @@ static bool cond(int d, const struct acc *a, int p)
 	double n = (double)a->n, util = a->util_sum / n;
 	switch (d) {
 	case D_THREADS:
-		return a->noffp && a->offp_sum / (double)a->noffp >= (p * 4 > 32 ? p * 4 : 32);
+		/* in double: gomaxprocs comes from the log and may be as large as INT_MAX */
+		return a->noffp && a->offp_sum / (double)a->noffp >= (4.0 * p > 32 ? 4.0 * p : 32);
 	case D_SHORTAGE:
 		return 100 * (double)a->starved / n >= 25 && util < 75;
 	case D_IMBALANCE:
