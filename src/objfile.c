@@ -1836,59 +1836,42 @@ static void heap_pop(struct heap *h)
 }
 
 /*
- * Stable merge sorts of the ranges by lo (they are made in DFS order, so
- * this orders them by lo, then sub) and of plain addresses; the
- * comparisons inline, where qsort calls a function for each.
+ * DEFINE_MERGE_SORT(name, type, before): a stable merge sort of n values
+ * of type with scratch room for n / 2, before(a, b) (pointers) saying a
+ * sorts strictly before b. The comparison inlines, where qsort calls a
+ * function for each; runs already in order cost one comparison.
  */
-static void sort_rng_by_lo(struct rng *v, struct rng *tmp, size_t n)
-{
-	if (n <= 16) {
-		for (size_t i = 1; i < n; i++) {
-			struct rng x = v[i];
-			size_t j = i;
-			for (; j > 0 && v[j - 1].lo > x.lo; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-		return;
+#define DEFINE_MERGE_SORT(name, type, before)                                   \
+	static void name(type *v, type *tmp, size_t n)                          \
+	{                                                                       \
+		if (n <= 16) {                                                  \
+			for (size_t i = 1; i < n; i++) {                        \
+				type x = v[i];                                  \
+				size_t j = i;                                   \
+				for (; j > 0 && before(&x, &v[j - 1]); j--)     \
+					v[j] = v[j - 1];                        \
+				v[j] = x;                                       \
+			}                                                       \
+			return;                                                 \
+		}                                                               \
+		size_t h = n / 2;                                               \
+		name(v, tmp, h);                                                \
+		name(v + h, tmp, n - h);                                        \
+		if (!before(&v[h], &v[h - 1]))                                  \
+			return;                                                 \
+		memcpy(tmp, v, h * sizeof(*v));                                 \
+		size_t i = 0, j = h, k = 0;                                     \
+		while (i < h && j < n)                                          \
+			v[k++] = before(&v[j], &tmp[i]) ? v[j++] : tmp[i++];    \
+		while (i < h)                                                   \
+			v[k++] = tmp[i++];                                      \
 	}
-	size_t h = n / 2;
-	sort_rng_by_lo(v, tmp, h);
-	sort_rng_by_lo(v + h, tmp, n - h);
-	if (v[h - 1].lo <= v[h].lo)
-		return; /* already in order */
-	memcpy(tmp, v, h * sizeof(*v));
-	size_t i = 0, j = h, k = 0;
-	while (i < h && j < n)
-		v[k++] = v[j].lo < tmp[i].lo ? v[j++] : tmp[i++];
-	while (i < h)
-		v[k++] = tmp[i++];
-}
 
-static void sort_u64(uint64_t *v, uint64_t *tmp, size_t n)
-{
-	if (n <= 16) {
-		for (size_t i = 1; i < n; i++) {
-			uint64_t x = v[i];
-			size_t j = i;
-			for (; j > 0 && v[j - 1] > x; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-		return;
-	}
-	size_t h = n / 2;
-	sort_u64(v, tmp, h);
-	sort_u64(v + h, tmp, n - h);
-	if (v[h - 1] <= v[h])
-		return;
-	memcpy(tmp, v, h * sizeof(*v));
-	size_t i = 0, j = h, k = 0;
-	while (i < h && j < n)
-		v[k++] = v[j] < tmp[i] ? v[j++] : tmp[i++];
-	while (i < h)
-		v[k++] = tmp[i++];
-}
+/* The ranges by lo (they are made in DFS order, so this orders them by lo, then sub), and plain addresses. */
+#define RNG_BEFORE(x, y) ((x)->lo < (y)->lo)
+#define U64_BEFORE(x, y) (*(x) < *(y))
+DEFINE_MERGE_SORT(sort_rng_by_lo, struct rng, RNG_BEFORE)
+DEFINE_MERGE_SORT(sort_u64, uint64_t, U64_BEFORE)
 
 /*
  * Index one CU: its subroutine DIEs (DFS order, parents first) and the
@@ -1989,31 +1972,8 @@ static inline bool lrow_before(const struct lrow *x, const struct lrow *y)
 	return x->seq < y->seq;
 }
 
-/* Sort rows in that order (a total one: seq differs), a merge sort with scratch for n / 2 rows. */
-static void sort_lrows(struct lrow *v, struct lrow *tmp, size_t n)
-{
-	if (n <= 16) {
-		for (size_t i = 1; i < n; i++) {
-			struct lrow x = v[i];
-			size_t j = i;
-			for (; j > 0 && lrow_before(&x, &v[j - 1]); j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-		return;
-	}
-	size_t h = n / 2;
-	sort_lrows(v, tmp, h);
-	sort_lrows(v + h, tmp, n - h);
-	if (!lrow_before(&v[h], &v[h - 1]))
-		return;
-	memcpy(tmp, v, h * sizeof(*v));
-	size_t i = 0, j = h, k = 0;
-	while (i < h && j < n)
-		v[k++] = lrow_before(&v[j], &tmp[i]) ? v[j++] : tmp[i++];
-	while (i < h)
-		v[k++] = tmp[i++];
-}
+/* Sort rows in that order (a total one: seq differs). */
+DEFINE_MERGE_SORT(sort_lrows, struct lrow, lrow_before)
 
 /*
  * The rows of the line program at .debug_line offset stmt, decoded as
