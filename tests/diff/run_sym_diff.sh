@@ -13,10 +13,11 @@
 # mode     exact     stdout byte for byte
 #          asm       instruction text taken out first (tests/diff/asm_normalize.py):
 #                    cprof disassembles with capstone, pprof with llvm-objdump
-#          abi0      byte for byte once the oracle's ".abi0" name suffixes are gone:
-#                    llvm-symbolizer names Go assembly functions by their DWARF
-#                    names (runtime.futex.abi0), the Go runtime and cprof by their
-#                    Go names (runtime.futex). Used for the Go reports that print
+#          abi0      byte for byte once the oracle's Go names are printed as Go
+#                    prints them: llvm-symbolizer gives the DWARF names of assembly
+#                    functions (runtime.futex.abi0) and of generic instances
+#                    (main.sum[go.shape.float64_0]), the Go runtime and cprof
+#                    runtime.futex and main.sum[...]. Used for the Go reports that print
 #                    file names, where the runtime's own profile is no oracle:
 #                    it keys functions by name alone, so a function's lines from
 #                    another file (runtime.mallocgc at mcache.go:127, code of an
@@ -112,7 +113,7 @@ done
 rc_a=$(run "$act" ${names[@]+"${names[@]}"} "$cprof" "${rest[@]}")
 
 if [ "$mode" = abi0 ]; then
-	sed -E 's/\.abi0( |$)/\1/' "$exp" >"$exp.n"
+	sed -E -e 's/\.abi0( |$)/\1/' -e 's/\[go\.shape\.[^ ]*\]( |$)/[...]\1/' "$exp" >"$exp.n"
 	exp=$exp.n
 fi
 if [ "$mode" = asm ]; then
