@@ -129,6 +129,30 @@ static void use_text_comments(struct cprof_profile *p, const char *exec)
 	p->text_comments = NULL;
 }
 
+/*
+ * A binary given on the command line is read on the second core while the
+ * profiles are read and merged, when local symbolization with DWARF may
+ * need it; prefetch_check() stops that once the first profile shows that
+ * its main mapping has symbols already (without :force). A profile with no
+ * mappings gets one later, with the binary.
+ */
+static void prefetch_binary(const char *exec)
+{
+	struct cprof_symbolize_opts o;
+	cprof_symbolize_parse(symbolize_spec, &o, NULL);
+	if (objtool && exec && *exec && !o.none && o.local && !o.fast)
+		cprof_objtool_prefetch(objtool, exec);
+}
+
+static void prefetch_check(const struct cprof_profile *p)
+{
+	struct cprof_symbolize_opts o;
+	cprof_symbolize_parse(symbolize_spec, &o, NULL);
+	const struct cprof_mapping *m = p->nmapping ? &p->mapping[0] : NULL;
+	if (objtool && !o.force && m && (m->has_functions || m->has_filenames || m->has_line_numbers))
+		cprof_objtool_prefetch_cancel(objtool);
+}
+
 static int load_profiles(const char **paths, size_t n, const char *exec, const char *buildid,
 			 const char *what, struct cprof_profile **out)
 {
@@ -145,6 +169,8 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 			return rc;
 		}
 		struct cprof_profile *p = ps[i];
+		if (i == 0)
+			prefetch_check(p);
 		use_text_comments(p, exec);
 		if (objtool) {
 			struct strbuf notes = STRBUF_INIT;
@@ -319,6 +345,7 @@ static int report_mode(int argc, char **argv)
 	objtool = cprof_objtool_new(&(struct cprof_objtool_opts){.debug_dirs = debug_dirs.buf});
 	strbuf_release(&debug_dirs);
 	symbolize_spec = cfg.symbolize;
+	prefetch_binary(exec);
 	if ((rc = load_profiles(sources, nsources, exec, buildid, "source", &p)))
 		goto done;
 	const char *base_src[1];

@@ -39,6 +39,8 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,8 +196,19 @@ struct failed {
 	struct failed *next;
 };
 
+/* A file being read on a second thread (cprof_objtool_prefetch). */
+struct prefetch {
+	pthread_t th;
+	struct cprof_objtool *t;
+	char *path;
+	struct elfobj *o; /* NULL: elfobj_open failed with err */
+	struct cprof_error err;
+	atomic_bool stop;
+};
+
 struct cprof_objtool {
 	char *debug_dirs;
+	struct prefetch *pf; /* while the second thread may run: it alone uses strs and arena */
 	struct elfobj *objs;
 	struct cprof_objfile *files;
 	struct failed *failed;
@@ -204,6 +217,8 @@ struct cprof_objtool {
 	struct cprof_frame *fscratch; /* compute_frames' buffer, kept from one address to the next */
 	size_t afscratch;
 };
+
+static void prefetch_finish(struct cprof_objtool *t);
 
 static const char *intern(struct cprof_objtool *t, const char *s)
 {
@@ -290,6 +305,7 @@ void cprof_objtool_free(struct cprof_objtool *t)
 {
 	if (!t)
 		return;
+	prefetch_finish(t);
 	for (struct elfobj *o = t->objs, *n; o; o = n) {
 		n = o->next;
 		elfobj_free(o);
@@ -528,6 +544,9 @@ static int find_header(const struct cprof_objfile *f, uint64_t addr, const GElf_
 struct cprof_objfile *cprof_objtool_open(struct cprof_objtool *t, const char *path, uint64_t start,
 					 uint64_t limit, uint64_t offset, struct cprof_error *err)
 {
+	/* other paths (PPROF_BINARY_PATH candidates) need nothing the second thread uses */
+	if (t->pf && !strcmp(t->pf->path, path))
+		prefetch_finish(t);
 	for (struct cprof_objfile *f = t->files; f; f = f->next)
 		if (!strcmp(f->o->path, path) && f->start == start && f->limit == limit && f->offset == offset)
 			return f;
@@ -2237,6 +2256,25 @@ static void fbuf_add(struct fbuf *b, const char *func, const char *file, int64_t
 }
 
 /* What llvm-symbolizer prints for addr, as frames (name NULL = "??", file NULL = "??"). */
+/* An inlined subroutine's call site, read once. */
+static void sub_call_site(struct elfobj *o, struct sub *s)
+{
+	if (!s->inlined || s->call_read)
+		return;
+	Dwarf_Die die;
+	Dwarf_Attribute a;
+	Dwarf_Word v;
+	s->call_read = true;
+	if (dwarf_offdie(o->dw, s->off, &die)) {
+		if (dwarf_attr(&die, DW_AT_call_file, &a) && !dwarf_formudata(&a, &v))
+			s->call_file = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		if (dwarf_attr(&die, DW_AT_call_line, &a) && !dwarf_formudata(&a, &v))
+			s->call_line = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		if (dwarf_attr(&die, DW_AT_call_column, &a) && !dwarf_formudata(&a, &v))
+			s->call_col = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	}
+}
+
 static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t addr, struct fbuf *b)
 {
 	load_dwarf(t, o);
@@ -2274,24 +2312,98 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 			const char *f = cu_file(c, (size_t)call_file);
 			fbuf_add(b, *name ? name : NULL, f, (int64_t)call_line, (int64_t)call_col);
 		}
-		if (s->inlined && !s->call_read) {
-			Dwarf_Die die;
-			Dwarf_Attribute a;
-			Dwarf_Word v;
-			s->call_read = true;
-			if (dwarf_offdie(o->dw, s->off, &die)) {
-				if (dwarf_attr(&die, DW_AT_call_file, &a) && !dwarf_formudata(&a, &v))
-					s->call_file = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-				if (dwarf_attr(&die, DW_AT_call_line, &a) && !dwarf_formudata(&a, &v))
-					s->call_line = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-				if (dwarf_attr(&die, DW_AT_call_column, &a) && !dwarf_formudata(&a, &v))
-					s->call_col = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-			}
-		}
+		sub_call_site(o, s);
 		call_file = s->call_file;
 		call_line = s->call_line;
 		call_col = s->call_col;
 	}
+}
+
+/* ---- prefetching -------------------------------------------------------------------- */
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *pf = arg;
+	struct cprof_objtool *t = pf->t;
+	struct elfobj *o = elfobj_open(pf->path, &pf->err);
+	pf->o = o;
+	if (!o || atomic_load_explicit(&pf->stop, memory_order_relaxed))
+		return NULL;
+	load_symbols(t, o);
+	if (atomic_load_explicit(&pf->stop, memory_order_relaxed))
+		return NULL;
+	load_dwarf(t, o);
+	for (size_t i = 0; o->dw && i < o->ncus; i++) {
+		if (atomic_load_explicit(&pf->stop, memory_order_relaxed))
+			break;
+		struct cu *c = &o->cus[i];
+		if (!c->indexed)
+			index_cu(o, c);
+		read_lines(t, o, c);
+	}
+	/* then what each subroutine's frame shows: its name and call site */
+	for (size_t i = 0; o->dw && i < o->ncus; i++) {
+		if (atomic_load_explicit(&pf->stop, memory_order_relaxed))
+			break;
+		struct cu *c = &o->cus[i];
+		for (size_t k = 0; k < c->nsubs; k++) {
+			die_name(t, o, c, &c->subs[k]);
+			sub_call_site(o, &c->subs[k]);
+		}
+	}
+	return NULL;
+}
+
+void cprof_objtool_prefetch(struct cprof_objtool *t, const char *path)
+{
+	if (t->pf || !path || !*path)
+		return;
+	for (struct elfobj *o = t->objs; o; o = o->next)
+		if (!strcmp(o->path, path))
+			return;
+	for (struct failed *x = t->failed; x; x = x->next)
+		if (!strcmp(x->path, path))
+			return;
+	struct prefetch *pf = cprof_xcalloc(1, sizeof(*pf));
+	pf->t = t;
+	pf->path = cprof_xstrdup(path);
+	atomic_init(&pf->stop, false);
+	if (pthread_create(&pf->th, NULL, prefetch_main, pf)) {
+		free(pf->path);
+		free(pf);
+		return;
+	}
+	t->pf = pf;
+}
+
+void cprof_objtool_prefetch_cancel(struct cprof_objtool *t)
+{
+	if (t->pf)
+		atomic_store(&t->pf->stop, true);
+}
+
+/* Stop the second thread, wait for it and take over what it read. */
+static void prefetch_finish(struct cprof_objtool *t)
+{
+	struct prefetch *pf = t->pf;
+	if (!pf)
+		return;
+	atomic_store(&pf->stop, true);
+	pthread_join(pf->th, NULL);
+	t->pf = NULL;
+	if (pf->o) {
+		pf->o->next = t->objs;
+		t->objs = pf->o;
+	} else {
+		struct failed *x = cprof_xcalloc(1, sizeof(*x));
+		x->path = pf->path;
+		x->err = pf->err;
+		x->next = t->failed;
+		t->failed = x;
+		pf->path = NULL;
+	}
+	free(pf->path);
+	free(pf);
 }
 
 /* Fibonacci hashing: the product's high bits depend on every bit of the key. */
@@ -2329,6 +2441,7 @@ static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast,
 {
 	struct elfobj *o = f->o;
 	struct cprof_objtool *t = f->t;
+	prefetch_finish(t);
 	struct fbuf b = {t->fscratch, 0, t->afscratch};
 	load_symbols(t, o);
 	if (fast) {
@@ -2423,6 +2536,7 @@ int cprof_objfile_frames(struct cprof_objfile *f, uint64_t addr, bool fast,
 
 const char *cprof_objfile_symbol_at(struct cprof_objfile *f, uint64_t objaddr, uint64_t *start)
 {
+	prefetch_finish(f->t);
 	load_symbols(f->t, f->o);
 	const struct esym *s = symtab_lookup(f->o, objaddr);
 	if (!s)
@@ -2545,6 +2659,7 @@ size_t cprof_objfile_symbols(struct cprof_objfile *f, const struct cprof_regex *
 			     struct cprof_sym **out)
 {
 	struct nmsym *v;
+	prefetch_finish(f->t);
 	size_t nv = nm_symbols(f->t, f->o, &v);
 	struct cprof_sym *res = NULL;
 	size_t n = 0, a = 0;

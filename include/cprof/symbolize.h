@@ -86,6 +86,21 @@ struct cprof_objtool *cprof_objtool_new(const struct cprof_objtool_opts *o);
 void cprof_objtool_free(struct cprof_objtool *t);
 
 /*
+ * Start reading path's symbols and DWARF (debug sections inflated, every
+ * compile unit's subroutines and line table indexed) on a second thread,
+ * while the caller goes on with something else (reading the profile).
+ * The first later call that needs the file, or any call on an object
+ * file, stops the reading at the next compile unit and waits for it:
+ * what is left is done on demand as without prefetching. Nothing is
+ * printed and no result changes; a file that cannot be opened fails
+ * there with the error cprof_objtool_open() would give. One prefetch per
+ * tool; does nothing if thread creation fails.
+ */
+void cprof_objtool_prefetch(struct cprof_objtool *t, const char *path);
+/* Tell the second thread to stop at its next step (the file is not needed after all). */
+void cprof_objtool_prefetch_cancel(struct cprof_objtool *t);
+
+/*
  * Open path as the object file of a mapping [start, limit) at file
  * offset `offset` (all zero: addresses are object addresses already).
  * The result belongs to the tool (the same path and mapping give the
