@@ -132,9 +132,10 @@ static void use_text_comments(struct cprof_profile *p, const char *exec)
 /*
  * A binary given on the command line is read on the second core while the
  * profiles are read and merged, when local symbolization with DWARF may
- * need it; prefetch_check() stops that once the first profile shows that
- * its main mapping has symbols already (without :force). A profile with no
- * mappings gets one later, with the binary.
+ * need it. Once the first profile is read, prefetch_check() stops that if
+ * the profile does not need it, or else hands over the main mapping's
+ * addresses to symbolize there as well; without a binary on the command
+ * line it starts the same with the main mapping's file.
  */
 static void prefetch_binary(const char *exec)
 {
@@ -147,10 +148,10 @@ static void prefetch_binary(const char *exec)
 static void prefetch_check(const struct cprof_profile *p)
 {
 	struct cprof_symbolize_opts o;
+	if (!objtool)
+		return;
 	cprof_symbolize_parse(symbolize_spec, &o, NULL);
-	const struct cprof_mapping *m = p->nmapping ? &p->mapping[0] : NULL;
-	if (objtool && !o.force && m && (m->has_functions || m->has_filenames || m->has_line_numbers))
-		cprof_objtool_prefetch_cancel(objtool);
+	cprof_profile_prefetch_symbols(p, objtool, &o);
 }
 
 static int load_profiles(const char **paths, size_t n, const char *exec, const char *buildid,
@@ -169,8 +170,6 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 			return rc;
 		}
 		struct cprof_profile *p = ps[i];
-		if (i == 0)
-			prefetch_check(p);
 		use_text_comments(p, exec);
 		if (objtool) {
 			struct strbuf notes = STRBUF_INIT;
@@ -188,6 +187,8 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 			p->mapping[0].file = cprof_profile_str(p, exec);
 		if (buildid && *buildid)
 			p->mapping[0].build_id = cprof_profile_str(p, buildid);
+		if (i == 0)
+			prefetch_check(p);
 	}
 	if (cprof_profiles_combine(ps, n, out, &err)) {
 		free(ps);

@@ -172,6 +172,10 @@ struct elfobj {
 	Elf_Data *sec_info, *sec_abbrev, *sec_line, *sec_str, *sec_line_str, *sec_ranges;
 
 	/* answers */
+	uint64_t *pre_addr; /* object addresses symbolized ahead (prefetch), sorted */
+	struct cprof_frame **pre_fr;
+	uint32_t *pre_n;
+	size_t npre, pre_hint;
 	struct cache_ent *cache;
 	size_t ncache, acache; /* acache is a power of 2 */
 
@@ -204,6 +208,14 @@ struct prefetch {
 	struct elfobj *o; /* NULL: elfobj_open failed with err */
 	struct cprof_error err;
 	atomic_bool stop;
+	/* the main mapping's addresses, to find frames for once the DWARF is read */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool have_addrs;
+	atomic_bool addrs_ready;
+	uint64_t start, limit, offset;
+	uint64_t *addrs;
+	size_t naddrs;
 };
 
 struct cprof_objtool {
@@ -296,6 +308,9 @@ static void elfobj_free(struct elfobj *o)
 	free(o->lsyms);
 	free(o->fsyms);
 	free(o->cache);
+	free(o->pre_addr);
+	free(o->pre_fr);
+	free(o->pre_n);
 	free(o->dpath);
 	free(o->path);
 	free(o);
@@ -2321,6 +2336,43 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 
 /* ---- prefetching -------------------------------------------------------------------- */
 
+static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast, struct cprof_frame **frames,
+			   size_t *n);
+
+/* The frames of the main mapping's addresses, in address order, into o->pre_*. */
+static void prefetch_frames(struct prefetch *pf, struct elfobj *o)
+{
+	struct cprof_objfile f = {.t = pf->t, .o = o, .start = pf->start, .limit = pf->limit, .offset = pf->offset};
+	uint64_t *a = pf->addrs;
+	size_t n = pf->naddrs, k = 0;
+	if (!n)
+		return;
+	uint64_t *scratch = cprof_xmalloc(cprof_st_mult(n, sizeof(*scratch)));
+	sort_u64(a, scratch, n);
+	free(scratch);
+	o->pre_addr = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_addr)));
+	o->pre_fr = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_fr)));
+	o->pre_n = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_n)));
+	for (size_t i = 0; i < n; i++) {
+		struct cprof_error err = {0};
+		uint64_t oa;
+		if ((i & 255) == 0 && atomic_load_explicit(&pf->stop, memory_order_relaxed))
+			break;
+		if ((i && a[i] == a[i - 1]) || cprof_objfile_obj_addr(&f, a[i], &oa, &err))
+			continue;
+		if (k && oa <= o->pre_addr[k - 1])
+			continue; /* not increasing (the base cannot move them back, but stay sorted) */
+		struct cprof_frame *v;
+		size_t nv;
+		compute_frames(&f, oa, false, &v, &nv);
+		o->pre_addr[k] = oa;
+		o->pre_fr[k] = v;
+		o->pre_n[k] = (uint32_t)nv;
+		k++;
+	}
+	o->npre = k;
+}
+
 static void *prefetch_main(void *arg)
 {
 	struct prefetch *pf = arg;
@@ -2343,7 +2395,8 @@ static void *prefetch_main(void *arg)
 	}
 	/* then what each subroutine's frame shows: its name and call site */
 	for (size_t i = 0; o->dw && i < o->ncus; i++) {
-		if (atomic_load_explicit(&pf->stop, memory_order_relaxed))
+		if (atomic_load_explicit(&pf->stop, memory_order_relaxed) ||
+		    atomic_load_explicit(&pf->addrs_ready, memory_order_relaxed))
 			break;
 		struct cu *c = &o->cus[i];
 		for (size_t k = 0; k < c->nsubs; k++) {
@@ -2351,6 +2404,12 @@ static void *prefetch_main(void *arg)
 			sub_call_site(o, &c->subs[k]);
 		}
 	}
+	pthread_mutex_lock(&pf->mu);
+	while (!pf->have_addrs && !atomic_load(&pf->stop))
+		pthread_cond_wait(&pf->cv, &pf->mu);
+	pthread_mutex_unlock(&pf->mu);
+	if (pf->have_addrs)
+		prefetch_frames(pf, o);
 	return NULL;
 }
 
@@ -2368,7 +2427,12 @@ void cprof_objtool_prefetch(struct cprof_objtool *t, const char *path)
 	pf->t = t;
 	pf->path = cprof_xstrdup(path);
 	atomic_init(&pf->stop, false);
+	atomic_init(&pf->addrs_ready, false);
+	pthread_mutex_init(&pf->mu, NULL);
+	pthread_cond_init(&pf->cv, NULL);
 	if (pthread_create(&pf->th, NULL, prefetch_main, pf)) {
+		pthread_mutex_destroy(&pf->mu);
+		pthread_cond_destroy(&pf->cv);
 		free(pf->path);
 		free(pf);
 		return;
@@ -2376,10 +2440,44 @@ void cprof_objtool_prefetch(struct cprof_objtool *t, const char *path)
 	t->pf = pf;
 }
 
+static void prefetch_wake(struct prefetch *pf, const uint64_t *addrs, size_t n, bool stop)
+{
+	pthread_mutex_lock(&pf->mu);
+	if (stop) {
+		atomic_store(&pf->stop, true);
+	} else if (!pf->have_addrs) {
+		pf->addrs = cprof_xmalloc(cprof_st_mult(n ? n : 1, sizeof(*pf->addrs)));
+		if (n)
+			memcpy(pf->addrs, addrs, n * sizeof(*addrs));
+		pf->naddrs = n;
+		pf->have_addrs = true;
+		atomic_store(&pf->addrs_ready, true);
+	}
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
+}
+
+const char *cprof_objtool_prefetching(const struct cprof_objtool *t)
+{
+	return t->pf ? t->pf->path : NULL;
+}
+
 void cprof_objtool_prefetch_cancel(struct cprof_objtool *t)
 {
 	if (t->pf)
-		atomic_store(&t->pf->stop, true);
+		prefetch_wake(t->pf, NULL, 0, true);
+}
+
+void cprof_objtool_prefetch_addresses(struct cprof_objtool *t, uint64_t start, uint64_t limit, uint64_t offset,
+				      const uint64_t *addrs, size_t n)
+{
+	struct prefetch *pf = t->pf;
+	if (!pf || pf->have_addrs)
+		return;
+	pf->start = start; /* read by the thread only after the handoff below */
+	pf->limit = limit;
+	pf->offset = offset;
+	prefetch_wake(pf, addrs, n, false);
 }
 
 /* Stop the second thread, wait for it and take over what it read. */
@@ -2388,8 +2486,11 @@ static void prefetch_finish(struct cprof_objtool *t)
 	struct prefetch *pf = t->pf;
 	if (!pf)
 		return;
-	atomic_store(&pf->stop, true);
+	prefetch_wake(pf, NULL, 0, true);
 	pthread_join(pf->th, NULL);
+	pthread_mutex_destroy(&pf->mu);
+	pthread_cond_destroy(&pf->cv);
+	free(pf->addrs);
 	t->pf = NULL;
 	if (pf->o) {
 		pf->o->next = t->objs;
@@ -2441,7 +2542,6 @@ static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast,
 {
 	struct elfobj *o = f->o;
 	struct cprof_objtool *t = f->t;
-	prefetch_finish(t);
 	struct fbuf b = {t->fscratch, 0, t->afscratch};
 	load_symbols(t, o);
 	if (fast) {
@@ -2490,6 +2590,7 @@ static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast,
 int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fast,
 			     const struct cprof_frame **frames, size_t *n)
 {
+	prefetch_finish(f->t);
 	struct elfobj *o = f->o;
 	uint64_t key = objaddr * 2 + (fast ? 1 : 0);
 	struct cache_ent *e = cache_slot(o, key);
@@ -2514,10 +2615,20 @@ int cprof_objfile_frames_once(struct cprof_objfile *f, uint64_t addr, bool fast,
 {
 	uint64_t oa;
 	struct cprof_frame *v;
+	struct elfobj *o = f->o;
+	prefetch_finish(f->t);
 	*frames = NULL;
 	*n = 0;
 	if (cprof_objfile_obj_addr(f, addr, &oa, err))
 		return -1;
+	if (!fast && o->npre) {
+		size_t i = upper_bound_near(o->pre_addr, sizeof(*o->pre_addr), o->npre, oa, &o->pre_hint);
+		if (i && o->pre_addr[i - 1] == oa) {
+			*frames = o->pre_fr[i - 1];
+			*n = o->pre_n[i - 1];
+			return 0;
+		}
+	}
 	compute_frames(f, oa, fast, &v, n);
 	*frames = v;
 	return 0;

@@ -460,6 +460,35 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 	free(used);
 }
 
+void cprof_profile_prefetch_symbols(const struct cprof_profile *p, struct cprof_objtool *t,
+				    const struct cprof_symbolize_opts *o)
+{
+	const struct cprof_mapping *m = p->nmapping ? &p->mapping[0] : NULL;
+	const char *busy = cprof_objtool_prefetching(t);
+	/* local_symbolize's conditions for opening the main mapping's file */
+	bool want = m && !o->none && o->local && !o->fast && m->file[0] &&
+		    (o->force || !(m->has_functions || m->has_filenames || m->has_line_numbers)) &&
+		    !unsymbolizable(m) && !(!m->build_id[0] && is_http_url(m->file));
+	if (want && busy && strcmp(busy, m->file))
+		want = false; /* one prefetch per tool, and that one is of no use */
+	uint64_t *a = NULL;
+	size_t n = 0;
+	if (want) {
+		a = cprof_xmalloc(cprof_st_mult(p->nlocation ? p->nlocation : 1, sizeof(*a)));
+		for (size_t i = 0; i < p->nlocation; i++)
+			if (p->location[i].mapping == 0)
+				a[n++] = p->location[i].address;
+	}
+	if (!n) {
+		cprof_objtool_prefetch_cancel(t);
+	} else {
+		if (!busy)
+			cprof_objtool_prefetch(t, m->file);
+		cprof_objtool_prefetch_addresses(t, m->start, m->limit, m->offset, a, n);
+	}
+	free(a);
+}
+
 int cprof_profile_symbolize(struct cprof_profile *p, struct cprof_objtool *t,
 			    const struct cprof_symbolize_opts *o, struct strbuf *notes,
 			    struct cprof_error *err)

@@ -99,6 +99,17 @@ void cprof_objtool_free(struct cprof_objtool *t);
 void cprof_objtool_prefetch(struct cprof_objtool *t, const char *path);
 /* Tell the second thread to stop at its next step (the file is not needed after all). */
 void cprof_objtool_prefetch_cancel(struct cprof_objtool *t);
+/*
+ * Give the second thread the addresses of the mapping [start, limit) at
+ * offset that the prefetched file will symbolize: their frames are found
+ * there, once the DWARF is read, and cprof_objfile_frames_once() takes
+ * them from there (the same answers). Once per prefetch; the addresses
+ * are copied.
+ */
+void cprof_objtool_prefetch_addresses(struct cprof_objtool *t, uint64_t start, uint64_t limit, uint64_t offset,
+				      const uint64_t *addrs, size_t n);
+/* The file being prefetched, or NULL. */
+const char *cprof_objtool_prefetching(const struct cprof_objtool *t);
 
 /*
  * Open path as the object file of a mapping [start, limit) at file
@@ -241,5 +252,17 @@ void cprof_profile_locate_binaries(struct cprof_profile *p, struct cprof_objtool
 int cprof_profile_symbolize(struct cprof_profile *p, struct cprof_objtool *t,
 			    const struct cprof_symbolize_opts *o, struct strbuf *notes,
 			    struct cprof_error *err);
+
+/*
+ * What cprof_profile_symbolize() will do for p's main mapping (mapping 0),
+ * started ahead on a second thread: when local symbolization with DWARF
+ * will read that mapping's file, the file is read and the addresses of the
+ * mapping's locations are symbolized there (cprof_objtool_prefetch(), with
+ * cprof_objtool_prefetch_addresses()) while the caller merges. A prefetch
+ * of another file (or of a file p does not need) is cancelled. The
+ * results are the same as without.
+ */
+void cprof_profile_prefetch_symbols(const struct cprof_profile *p, struct cprof_objtool *t,
+				    const struct cprof_symbolize_opts *o);
 
 #endif
