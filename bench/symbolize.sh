@@ -18,7 +18,8 @@
 #
 # Each command runs N times (default 3) and the best time counts; CPU time
 # is user + system, children included (upstream pprof's llvm-symbolizer).
-# Columns: `-text PROFILE` end to end (symbolize, build the graph, print),
+# Columns: `-text PROFILE` end to end (symbolize, build the graph, print;
+# "binary named": `-text BINARY PROFILE`, compared with the same for cprof),
 # and the cost of symbolization alone: `-comments` minus
 # `-symbolize=none -comments` (both read the profile and print only its
 # comments; only the first symbolizes it).
@@ -76,26 +77,42 @@ best() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 
 {
-	echo "| binary (100,000 addresses) | tool | \`-text\` wall (s) | \`-text\` CPU (s) | symbolization CPU (s) | cprof faster: \`-text\` CPU / symbolization |"
+	echo "| binary (100,000 addresses) | tool | \`-text\` wall (s) | \`-text\` CPU (s) | symbolization CPU (s) | cprof faster: \`-text\` wall / CPU / symbolization |"
 	echo "|---|---|---:|---:|---:|---:|"
 	for b in go libc; do
 		prof=$out/$b.pb.gz
-		tools=("cprof:$cprof" "go tool pprof:$gopprof")
-		[ $upstream = 1 ] && tools+=("upstream pprof + llvm-symbolizer:$out/upstream/pprof")
-		cc= cs=
+		bin=$out/gobin
+		[ $b = libc ] && bin=$libc
+		# name|command|binary argument ("-": the mapping's file is used)
+		tools=("cprof|$cprof|-" "cprof, binary named|$cprof|$bin" "go tool pprof|$gopprof|-"
+			"go tool pprof, binary named|$gopprof|$bin")
+		[ $upstream = 1 ] && tools+=("upstream pprof + llvm-symbolizer|$out/upstream/pprof|-")
+		cc= cs= cw= nc= ns= nw=
 		for t in "${tools[@]}"; do
-			name=${t%%:*} cmd=${t#*:}
-			read -r w c < <(best "$cmd" -text "$prof")
+			IFS='|' read -r name cmd arg <<<"$t"
+			args=("$prof")
+			[ "$arg" = - ] || args=("$arg" "$prof")
+			read -r w c < <(best "$cmd" -text "${args[@]}")
 			# what symbolizing costs: -comments (read, symbolize) minus -symbolize=none -comments
-			read -r _ p1 < <(best "$cmd" -comments "$prof")
+			read -r _ p1 < <(best "$cmd" -comments "${args[@]}")
 			read -r _ p0 < <(best "$cmd" -symbolize=none -comments "$prof")
 			sym=$(awk -v a="$p1" -v b="$p0" 'BEGIN { printf "%.2f", (a > b ? a - b : 0.01) }')
-			if [ -z "$cc" ]; then
-				cc=$c cs=$sym
+			case $name in
+			cprof)
+				cc=$c cs=$sym cw=$w
 				echo "| $b | $name | $w | $c | $sym | |"
-			else
-				echo "| $b | $name | $w | $c | $sym | $(ratio "$c" "$cc")x / $(ratio "$sym" "$cs")x |"
-			fi
+				;;
+			cprof,*)
+				nc=$c ns=$sym nw=$w
+				echo "| $b | $name | $w | $c | $sym | |"
+				;;
+			*named)
+				echo "| $b | $name | $w | $c | $sym | $(ratio "$w" "$nw")x / $(ratio "$c" "$nc")x / $(ratio "$sym" "$ns")x |"
+				;;
+			*)
+				echo "| $b | $name | $w | $c | $sym | $(ratio "$w" "$cw")x / $(ratio "$c" "$cc")x / $(ratio "$sym" "$cs")x |"
+				;;
+			esac
 		done
 	done
 	echo
