@@ -137,21 +137,22 @@ static void use_text_comments(struct cprof_profile *p, const char *exec)
  * addresses to symbolize there as well; without a binary on the command
  * line it starts the same with the main mapping's file.
  */
+static struct cprof_symbolize_opts prefetch_opts; /* -symbolize, parsed without its notes */
+
 static void prefetch_binary(const char *exec)
 {
-	struct cprof_symbolize_opts o;
-	cprof_symbolize_parse(symbolize_spec, &o, NULL);
-	if (objtool && exec && *exec && !o.none && o.local && !o.fast)
+	cprof_symbolize_parse(symbolize_spec, &prefetch_opts, NULL);
+	if (objtool && exec && *exec && cprof_symbolize_uses_dwarf(&prefetch_opts))
 		cprof_objtool_prefetch(objtool, exec);
 }
 
+/* For the first source profile only (not again for a -base profile). */
 static void prefetch_check(const struct cprof_profile *p)
 {
-	struct cprof_symbolize_opts o;
-	if (!objtool)
-		return;
-	cprof_symbolize_parse(symbolize_spec, &o, NULL);
-	cprof_profile_prefetch_symbols(p, objtool, &o);
+	static bool done;
+	if (objtool && !done)
+		cprof_profile_prefetch_symbols(p, objtool, &prefetch_opts);
+	done = true;
 }
 
 static int load_profiles(const char **paths, size_t n, const char *exec, const char *buildid,

@@ -211,8 +211,7 @@ struct prefetch {
 	/* the main mapping's addresses, to find frames for once the DWARF is read */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool have_addrs;
-	atomic_bool addrs_ready;
+	atomic_bool have_addrs; /* set (under mu) once, with addrs and the mapping */
 	uint64_t start, limit, offset;
 	uint64_t *addrs;
 	size_t naddrs;
@@ -2270,7 +2269,6 @@ static void fbuf_add(struct fbuf *b, const char *func, const char *file, int64_t
 	b->v[b->n++] = (struct cprof_frame){func, file, line, col};
 }
 
-/* What llvm-symbolizer prints for addr, as frames (name NULL = "??", file NULL = "??"). */
 /* An inlined subroutine's call site, read once. */
 static void sub_call_site(struct elfobj *o, struct sub *s)
 {
@@ -2290,6 +2288,7 @@ static void sub_call_site(struct elfobj *o, struct sub *s)
 	}
 }
 
+/* What llvm-symbolizer prints for addr, as frames (name NULL = "??", file NULL = "??"). */
 static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t addr, struct fbuf *b)
 {
 	load_dwarf(t, o);
@@ -2396,7 +2395,7 @@ static void *prefetch_main(void *arg)
 	/* then what each subroutine's frame shows: its name and call site */
 	for (size_t i = 0; o->dw && i < o->ncus; i++) {
 		if (atomic_load_explicit(&pf->stop, memory_order_relaxed) ||
-		    atomic_load_explicit(&pf->addrs_ready, memory_order_relaxed))
+		    atomic_load_explicit(&pf->have_addrs, memory_order_relaxed))
 			break;
 		struct cu *c = &o->cus[i];
 		for (size_t k = 0; k < c->nsubs; k++) {
@@ -2405,10 +2404,11 @@ static void *prefetch_main(void *arg)
 		}
 	}
 	pthread_mutex_lock(&pf->mu);
-	while (!pf->have_addrs && !atomic_load(&pf->stop))
+	while (!atomic_load(&pf->have_addrs) && !atomic_load(&pf->stop))
 		pthread_cond_wait(&pf->cv, &pf->mu);
+	bool go = atomic_load(&pf->have_addrs);
 	pthread_mutex_unlock(&pf->mu);
-	if (pf->have_addrs)
+	if (go)
 		prefetch_frames(pf, o);
 	return NULL;
 }
@@ -2427,7 +2427,7 @@ void cprof_objtool_prefetch(struct cprof_objtool *t, const char *path)
 	pf->t = t;
 	pf->path = cprof_xstrdup(path);
 	atomic_init(&pf->stop, false);
-	atomic_init(&pf->addrs_ready, false);
+	atomic_init(&pf->have_addrs, false);
 	pthread_mutex_init(&pf->mu, NULL);
 	pthread_cond_init(&pf->cv, NULL);
 	if (pthread_create(&pf->th, NULL, prefetch_main, pf)) {
@@ -2445,13 +2445,12 @@ static void prefetch_wake(struct prefetch *pf, const uint64_t *addrs, size_t n, 
 	pthread_mutex_lock(&pf->mu);
 	if (stop) {
 		atomic_store(&pf->stop, true);
-	} else if (!pf->have_addrs) {
+	} else if (!atomic_load(&pf->have_addrs)) {
 		pf->addrs = cprof_xmalloc(cprof_st_mult(n ? n : 1, sizeof(*pf->addrs)));
 		if (n)
 			memcpy(pf->addrs, addrs, n * sizeof(*addrs));
 		pf->naddrs = n;
-		pf->have_addrs = true;
-		atomic_store(&pf->addrs_ready, true);
+		atomic_store(&pf->have_addrs, true);
 	}
 	pthread_cond_broadcast(&pf->cv);
 	pthread_mutex_unlock(&pf->mu);
@@ -2472,7 +2471,7 @@ void cprof_objtool_prefetch_addresses(struct cprof_objtool *t, uint64_t start, u
 				      const uint64_t *addrs, size_t n)
 {
 	struct prefetch *pf = t->pf;
-	if (!pf || pf->have_addrs)
+	if (!pf || atomic_load(&pf->have_addrs))
 		return;
 	pf->start = start; /* read by the thread only after the handoff below */
 	pf->limit = limit;

@@ -178,6 +178,24 @@ static bool unsymbolizable(const struct cprof_mapping *m)
 	       !strncmp(m->file, "//anon", 6) || !strncmp(m->file, "/memfd:", 7);
 }
 
+static bool has_symbols(const struct cprof_mapping *m)
+{
+	return m->has_functions || m->has_filenames || m->has_line_numbers;
+}
+
+static bool is_http_url(const char *s);
+
+/* A mapping whose file local symbolization leaves alone (pseudo files, remote sources). */
+static bool not_local_file(const struct cprof_mapping *m)
+{
+	return unsymbolizable(m) || (!m->build_id[0] && is_http_url(m->file));
+}
+
+bool cprof_symbolize_uses_dwarf(const struct cprof_symbolize_opts *o)
+{
+	return !o->none && o->local && !o->fast;
+}
+
 static bool is_http_url(const char *s)
 {
 	const char *colon = strstr(s, "://");
@@ -353,7 +371,7 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 		struct cprof_mapping *m = &p->mapping[mi];
 		if (!used[mi])
 			continue;
-		if (!o->force && (m->has_functions || m->has_filenames || m->has_line_numbers))
+		if (!o->force && has_symbols(m))
 			continue;
 		if (!m->file[0]) {
 			if (mi == 0) {
@@ -364,9 +382,7 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 			}
 			continue;
 		}
-		if (unsymbolizable(m))
-			continue;
-		if (!m->build_id[0] && is_http_url(m->file))
+		if (not_local_file(m))
 			continue;
 		strbuf_reset(&name);
 		strbuf_addstr(&name, base_name(m->file));
@@ -466,9 +482,8 @@ void cprof_profile_prefetch_symbols(const struct cprof_profile *p, struct cprof_
 	const struct cprof_mapping *m = p->nmapping ? &p->mapping[0] : NULL;
 	const char *busy = cprof_objtool_prefetching(t);
 	/* local_symbolize's conditions for opening the main mapping's file */
-	bool want = m && !o->none && o->local && !o->fast && m->file[0] &&
-		    (o->force || !(m->has_functions || m->has_filenames || m->has_line_numbers)) &&
-		    !unsymbolizable(m) && !(!m->build_id[0] && is_http_url(m->file));
+	bool want = m && cprof_symbolize_uses_dwarf(o) && m->file[0] && (o->force || !has_symbols(m)) &&
+		    !not_local_file(m);
 	if (want && busy && strcmp(busy, m->file))
 		want = false; /* one prefetch per tool, and that one is of no use */
 	uint64_t *a = NULL;

@@ -264,5 +264,7 @@ int cprof_profile_symbolize(struct cprof_profile *p, struct cprof_objtool *t,
  */
 void cprof_profile_prefetch_symbols(const struct cprof_profile *p, struct cprof_objtool *t,
 				    const struct cprof_symbolize_opts *o);
+/* Whether o symbolizes locally with DWARF (not none, remote or fastlocal). */
+bool cprof_symbolize_uses_dwarf(const struct cprof_symbolize_opts *o);
 
 #endif
