@@ -252,10 +252,15 @@ struct gpriv {
 	uint32_t stamp; /* for graph walks; every node's stamp is below it */
 };
 
-/* Per-function cache: cleaned file and string hashes. */
+/*
+ * Per-function cache: cleaned file and string hashes, and the interned
+ * info of a line of the function with no address and no line number when
+ * that info does not depend on the location (no object file in it).
+ */
 struct fcache {
 	const char *file;
 	uint64_t hname, hsys, hfile;
+	struct ginfo *gi;
 	bool done;
 };
 
@@ -417,12 +422,16 @@ static struct ginfo *line_info(struct builder *b, const struct cprof_location *l
 		objfile = b->p->mapping[l->mapping].file;
 		hobj = b->map_hash[l->mapping];
 	}
+	struct fcache *c = NULL;
+	bool per_function = false; /* the info is the function's alone */
 	if (!li || li->fn == CPROF_NONE || li->fn >= b->p->nfunction) {
 		ni.objfile = objfile;
 		sh.obj = hobj;
 	} else {
 		const struct cprof_function *f = &b->p->function[li->fn];
-		struct fcache *c = func_cache(b, li->fn);
+		c = func_cache(b, li->fn);
+		if (c->gi && l->address == 0 && li->line == 0)
+			return c->gi;
 		ni.lineno = li->line;
 		ni.name = f->name;
 		sh.name = c->hname;
@@ -436,6 +445,8 @@ static struct ginfo *line_info(struct builder *b, const struct cprof_location *l
 			ni.objfile = objfile;
 			sh.obj = hobj;
 			ni.start_line = f->start_line;
+		} else {
+			per_function = true;
 		}
 	}
 	struct ginfo *gi = intern_info(b, &ni, info_hash(&ni, &sh));
@@ -449,6 +460,8 @@ static struct ginfo *line_info(struct builder *b, const struct cprof_location *l
 			gi->func->func = gi->func;
 		}
 	}
+	if (per_function)
+		c->gi = gi->func; /* the same info with no address and no line */
 	return gi;
 }
 
