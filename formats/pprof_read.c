@@ -878,6 +878,15 @@ static const uint8_t *release_read(const uint8_t *from, const uint8_t *to, bool 
 	return from;
 }
 
+static cprof_pprof_mapping_hook mapping_hook;
+static void *mapping_hook_ctx;
+
+void cprof_pprof_set_mapping_hook(cprof_pprof_mapping_hook hook, void *ctx)
+{
+	mapping_hook = hook;
+	mapping_hook_ctx = ctx;
+}
+
 static int decode(const unsigned char *data, size_t len, struct cprof_profile **out,
 		  struct cprof_error *err, bool *released)
 {
@@ -935,6 +944,8 @@ static int decode(const unsigned char *data, size_t len, struct cprof_profile **
 			}
 		}
 	}
+	if (mapping_hook)
+		mapping_hook(prof, mapping_hook_ctx);
 	/* walk 3: locations */
 	for (p = c.first[4]; c.n[4] && next_field(&d, &p, c.last[4], &f) > 0;) {
 		if (f.num != 4)

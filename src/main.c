@@ -135,7 +135,8 @@ static void use_text_comments(struct cprof_profile *p, const char *exec)
  * need it. Once the first profile is read, prefetch_check() stops that if
  * the profile does not need it, or else hands over the main mapping's
  * addresses to symbolize there as well; without a binary on the command
- * line it starts the same with the main mapping's file.
+ * line it starts the same with the main mapping's file, as soon as the
+ * profile's mappings are decoded (prefetch_early()).
  */
 static struct cprof_symbolize_opts prefetch_opts; /* -symbolize, parsed without its notes */
 
@@ -146,13 +147,22 @@ static void prefetch_binary(const char *exec)
 		cprof_objtool_prefetch(objtool, exec);
 }
 
+static bool prefetch_checked;
+
 /* For the first source profile only (not again for a -base profile). */
 static void prefetch_check(const struct cprof_profile *p)
 {
-	static bool done;
-	if (objtool && !done)
+	if (objtool && !prefetch_checked)
 		cprof_profile_prefetch_symbols(p, objtool, &prefetch_opts);
-	done = true;
+	prefetch_checked = true;
+}
+
+/* The same profile's mappings, before its locations and samples are decoded. */
+static void prefetch_early(const struct cprof_profile *p, void *ctx)
+{
+	(void)ctx;
+	if (objtool && !prefetch_checked)
+		cprof_profile_prefetch_binary(p, objtool, &prefetch_opts);
 }
 
 static int load_profiles(const char **paths, size_t n, const char *exec, const char *buildid,
@@ -162,8 +172,10 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 	struct cprof_profile **ps = cprof_xcalloc(n, sizeof(*ps));
 
 	for (size_t i = 0; i < n; i++) {
-		if (cprof_read_profile(paths[i], &ps[i], &err) ||
-		    cprof_profile_check_valid(ps[i], &err)) {
+		cprof_pprof_set_mapping_hook(i == 0 ? prefetch_early : NULL, NULL);
+		int r = cprof_read_profile(paths[i], &ps[i], &err);
+		cprof_pprof_set_mapping_hook(NULL, NULL);
+		if (r || cprof_profile_check_valid(ps[i], &err)) {
 			int rc = fatal(paths[i], &err);
 			for (size_t j = 0; j <= i; j++)
 				cprof_profile_free(ps[j]);

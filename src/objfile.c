@@ -2338,6 +2338,37 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast, struct cprof_frame **frames,
 			   size_t *n);
 
+/*
+ * Sort n values: LSD radix sort, a byte a pass, skipping the bytes where
+ * every value has the same (most of an address's bytes, within one file).
+ */
+static void radix_sort_u64(uint64_t *v, size_t n)
+{
+	if (n < 2)
+		return;
+	uint64_t differ = 0;
+	for (size_t i = 1; i < n; i++)
+		differ |= v[i] ^ v[0];
+	uint64_t *tmp = cprof_xmalloc(cprof_st_mult(n, sizeof(*tmp)));
+	size_t count[256];
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		if (!((differ >> shift) & 0xff))
+			continue;
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(v[i] >> shift) & 0xff]++;
+		for (size_t d = 0, sum = 0; d < 256; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 0xff]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	free(tmp);
+}
+
 /* The frames of the main mapping's addresses, in address order, into o->pre_*. */
 static void prefetch_frames(struct prefetch *pf, struct elfobj *o)
 {
@@ -2346,9 +2377,7 @@ static void prefetch_frames(struct prefetch *pf, struct elfobj *o)
 	size_t n = pf->naddrs, k = 0;
 	if (!n)
 		return;
-	uint64_t *scratch = cprof_xmalloc(cprof_st_mult(n, sizeof(*scratch)));
-	sort_u64(a, scratch, n);
-	free(scratch);
+	radix_sort_u64(a, n);
 	o->pre_addr = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_addr)));
 	o->pre_fr = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_fr)));
 	o->pre_n = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_n)));

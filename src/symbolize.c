@@ -476,14 +476,27 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 	free(used);
 }
 
+/* local_symbolize's conditions for opening the main mapping's file with DWARF */
+static bool wants_main_binary(const struct cprof_mapping *m, const struct cprof_symbolize_opts *o)
+{
+	return m && cprof_symbolize_uses_dwarf(o) && m->file[0] && (o->force || !has_symbols(m)) &&
+	       !not_local_file(m);
+}
+
+void cprof_profile_prefetch_binary(const struct cprof_profile *p, struct cprof_objtool *t,
+				   const struct cprof_symbolize_opts *o)
+{
+	const struct cprof_mapping *m = p->nmapping ? &p->mapping[0] : NULL;
+	if (!cprof_objtool_prefetching(t) && wants_main_binary(m, o))
+		cprof_objtool_prefetch(t, m->file);
+}
+
 void cprof_profile_prefetch_symbols(const struct cprof_profile *p, struct cprof_objtool *t,
 				    const struct cprof_symbolize_opts *o)
 {
 	const struct cprof_mapping *m = p->nmapping ? &p->mapping[0] : NULL;
 	const char *busy = cprof_objtool_prefetching(t);
-	/* local_symbolize's conditions for opening the main mapping's file */
-	bool want = m && cprof_symbolize_uses_dwarf(o) && m->file[0] && (o->force || !has_symbols(m)) &&
-		    !not_local_file(m);
+	bool want = wants_main_binary(m, o);
 	if (want && busy && strcmp(busy, m->file))
 		want = false; /* one prefetch per tool, and that one is of no use */
 	uint64_t *a = NULL;

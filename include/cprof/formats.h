@@ -72,6 +72,14 @@ int cprof_pprof_decode(const unsigned char *data, size_t len, struct cprof_profi
  */
 int cprof_pprof_decode_consume(unsigned char *data, size_t len, struct cprof_profile **out,
 			       struct cprof_error *err, bool *released);
+/*
+ * A function the profile.proto decoder calls, in the calling thread, once
+ * a profile's mappings are decoded and before its locations and samples
+ * are (p then holds the header and the mappings only): the main binary can
+ * be opened while the rest is read. NULL (the default) for none.
+ */
+typedef void (*cprof_pprof_mapping_hook)(const struct cprof_profile *p, void *ctx);
+void cprof_pprof_set_mapping_hook(cprof_pprof_mapping_hook hook, void *ctx);
 
 /*
  * The legacy formats (formats/legacy_*.c), one parser each, tried in this

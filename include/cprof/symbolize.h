@@ -264,6 +264,15 @@ int cprof_profile_symbolize(struct cprof_profile *p, struct cprof_objtool *t,
  */
 void cprof_profile_prefetch_symbols(const struct cprof_profile *p, struct cprof_objtool *t,
 				    const struct cprof_symbolize_opts *o);
+/*
+ * The first half of that, for a profile whose mappings are read but not
+ * yet its locations (cprof_pprof_set_mapping_hook()): when nothing is
+ * being prefetched and local symbolization with DWARF will read the main
+ * mapping's file, start reading it. cprof_profile_prefetch_symbols() then
+ * gives it the addresses, or cancels it.
+ */
+void cprof_profile_prefetch_binary(const struct cprof_profile *p, struct cprof_objtool *t,
+				   const struct cprof_symbolize_opts *o);
 /* Whether o symbolizes locally with DWARF (not none, remote or fastlocal). */
 bool cprof_symbolize_uses_dwarf(const struct cprof_symbolize_opts *o);
 
