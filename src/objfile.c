@@ -77,8 +77,19 @@ struct sub {
 	Dwarf_Off off;      /* DIE offset */
 	uint32_t parent;    /* enclosing inlined subroutine/subprogram, or CPROF_NONE */
 	bool inlined;       /* DW_TAG_inlined_subroutine */
-	bool call_read;     /* call_* below read from the DIE */
-	const char *name;   /* resolved on first use; NULL until then */
+	/*
+	 * raw: walk_raw read the attributes die_name and sub_call_site look
+	 * at, so that they need no libdw: the names (DW_AT_MIPS_linkage_name,
+	 * DW_AT_linkage_name, DW_AT_name; NULL if absent) and the DIE they are
+	 * otherwise taken from (DW_AT_abstract_origin, else
+	 * DW_AT_specification; 0 if none). call_* below are then read too.
+	 */
+	bool raw;
+	uint8_t call_set; /* call_file, call_line, call_col read (bits 0-2; walk_raw only) */
+	const char *nm[3];
+	Dwarf_Off origin;
+	bool call_read;     /* call_* below read from the DIE (atomic: see struct fctx) */
+	const char *name;   /* resolved on first use; NULL until then (atomic: see struct fctx) */
 	uint32_t call_file, call_line, call_col; /* an inlined subroutine's call site */
 };
 
@@ -100,6 +111,7 @@ struct lrow {
 
 struct cu {
 	Dwarf_Off off; /* CU DIE offset */
+	Dwarf_Off hdr; /* unit header offset (CU-relative references start there) */
 	/* the unit header, for the raw DIE walk (raw_end 0: walk with libdw) */
 	Dwarf_Off raw_end, abbrev_off;
 	uint16_t version;
@@ -113,7 +125,6 @@ struct cu {
 	struct lrow *rows;  /* the line table, in libdw's order; NULL if none (or not read yet) */
 	size_t nlines;
 	uint64_t *laddr;    /* the rows' addresses, for a cache-friendly search */
-	size_t seg_hint, line_hint; /* where the last searches ended (see upper_bound_near) */
 	bool lines_read;
 	const char **fnames; /* file names as llvm-symbolizer forms them, by raw file index */
 	size_t nfnames;
@@ -151,7 +162,6 @@ struct elfobj {
 	size_t nsyms;
 	struct esym *lsyms; /* llvm-symbolizer's view: one per address (largest size) */
 	size_t nlsyms;
-	size_t lsym_hint; /* where the last symtab_lookup ended (see upper_bound_near) */
 	struct file_sym *fsyms;
 	size_t nfsyms, afsyms;
 	bool dynsym_only; /* no .symtab: the exported symbols only, so sizes must hold */
@@ -172,9 +182,9 @@ struct elfobj {
 	Elf_Data *sec_info, *sec_abbrev, *sec_line, *sec_str, *sec_line_str, *sec_ranges;
 
 	/* answers */
-	uint64_t *pre_addr; /* object addresses symbolized ahead (prefetch), sorted */
+	uint64_t *pre_addr; /* object addresses symbolized ahead (prefetch), sorted, distinct */
 	struct cprof_frame **pre_fr;
-	uint32_t *pre_n;
+	uint32_t *pre_n;    /* PRE_NONE: not found (the prefetch stopped first) */
 	size_t npre, pre_hint;
 	struct cache_ent *cache;
 	size_t ncache, acache; /* acache is a power of 2 */
@@ -200,6 +210,26 @@ struct failed {
 	struct failed *next;
 };
 
+/*
+ * What one thread finds frames with: where they are stored, a scratch
+ * buffer, and where its last searches ended (see upper_bound_near). When
+ * both threads find frames of one file at once (prefetch_finish), the
+ * subroutines' names and call sites, read on first use, are read under mu
+ * (libdw and the tool's string table are not thread-safe) and published
+ * with release stores that the unlocked fast path reads with acquire loads.
+ */
+struct fctx {
+	struct cprof_arena *arena;
+	struct cprof_frame *scratch;
+	size_t ascratch;
+	size_t lsym_hint, seg_hint, line_hint;
+	pthread_mutex_t *mu; /* NULL: one thread only */
+};
+
+#define PRE_NONE UINT32_MAX
+
+enum { PF_LOADING, PF_FRAMES, PF_DONE };
+
 /* A file being read on a second thread (cprof_objtool_prefetch). */
 struct prefetch {
 	pthread_t th;
@@ -215,6 +245,17 @@ struct prefetch {
 	uint64_t start, limit, offset;
 	uint64_t *addrs;
 	size_t naddrs;
+	/*
+	 * PF_FRAMES (set under mu): the unit indexes, line tables and o->pre_*
+	 * arrays are made, and frames are found a chunk of o->pre_addr at a
+	 * time, taken through next, by the thread and by prefetch_finish.
+	 */
+	atomic_int phase;
+	bool all_lines; /* every unit was indexed with its lines (before PF_FRAMES) */
+	atomic_size_t next;
+	struct fctx fc;             /* the thread's */
+	struct cprof_arena farena;  /* the thread's frames */
+	pthread_mutex_t names;
 };
 
 struct cprof_objtool {
@@ -225,8 +266,7 @@ struct cprof_objtool {
 	struct failed *failed;
 	struct cprof_arena arena;
 	struct cprof_strtab strs;
-	struct cprof_frame *fscratch; /* compute_frames' buffer, kept from one address to the next */
-	size_t afscratch;
+	struct fctx fc; /* the calling thread's */
 };
 
 static void prefetch_finish(struct cprof_objtool *t);
@@ -274,6 +314,7 @@ struct cprof_objtool *cprof_objtool_new(const struct cprof_objtool_opts *o)
 	t->debug_dirs = cprof_xstrdup(o && o->debug_dirs ? o->debug_dirs : "/usr/lib/debug");
 	cprof_arena_init(&t->arena);
 	cprof_strtab_init(&t->strs, &t->arena);
+	t->fc.arena = &t->arena;
 	elf_version(EV_CURRENT);
 	return t;
 }
@@ -335,7 +376,7 @@ void cprof_objtool_free(struct cprof_objtool *t)
 	}
 	cprof_strtab_release(&t->strs);
 	cprof_arena_release(&t->arena);
-	free(t->fscratch);
+	free(t->fc.scratch);
 	free(t->debug_dirs);
 	free(t);
 }
@@ -810,11 +851,10 @@ static inline size_t upper_bound_near(const uint64_t *key0, size_t stride, size_
 	return lo;
 }
 
-static const struct esym *symtab_lookup(struct elfobj *o, uint64_t addr)
+static const struct esym *symtab_lookup(const struct elfobj *o, uint64_t addr, size_t *hint)
 {
 	/* the first symbol with address > addr */
-	size_t lo = o->nlsyms ? upper_bound_near(&o->lsyms[0].addr, sizeof(*o->lsyms), o->nlsyms, addr, &o->lsym_hint)
-			      : 0;
+	size_t lo = o->nlsyms ? upper_bound_near(&o->lsyms[0].addr, sizeof(*o->lsyms), o->nlsyms, addr, hint) : 0;
 	if (lo == 0)
 		return NULL;
 	const struct esym *s = &o->lsyms[lo - 1];
@@ -1439,6 +1479,7 @@ static void load_dwarf(struct cprof_objtool *t, struct elfobj *o)
 			o->cus[ci++].version = 0;
 		if (ci < o->ncus && o->cus[ci].off == die && o->cus[ci].version) {
 			struct cu *c = &o->cus[ci++];
+			c->hdr = uoff;
 			c->raw_end = unext;
 			c->abbrev_off = abbrev;
 			c->version = version;
@@ -1484,6 +1525,7 @@ static void walk_die(struct walk *w, Dwarf_Die *die, uint32_t parent, int depth)
 			if (any || dwarf_haschildren(&child)) {
 				ALLOC_GROW(w->c->subs, w->c->nsubs + 1, w->c->asubs);
 				struct sub *s = &w->c->subs[w->c->nsubs++];
+				memset(s, 0, sizeof(*s));
 				s->off = dwarf_dieoffset(&child);
 				s->inlined = tag == DW_TAG_inlined_subroutine;
 				/* the chain ends at a subprogram (llvm's getInlinedChainForAddress) */
@@ -1637,6 +1679,99 @@ static void add_rng(struct walk *w, uint64_t lo, uint64_t hi, uint32_t sub)
 	w->r[w->nr++] = (struct rng){lo, hi, sub};
 }
 
+/* The attributes of a subroutine DIE that walk_raw reads for die_name and sub_call_site. */
+enum { RAW_NM0 = 0, RAW_ORIGIN = 3, RAW_SPEC, RAW_CALL_FILE, RAW_CALL_LINE, RAW_CALL_COL, RAW_NONE };
+
+static int raw_attr_kind(unsigned name)
+{
+	switch (name) {
+	case DW_AT_MIPS_linkage_name: return RAW_NM0;
+	case DW_AT_linkage_name: return RAW_NM0 + 1;
+	case DW_AT_name: return RAW_NM0 + 2;
+	case DW_AT_abstract_origin: return RAW_ORIGIN;
+	case DW_AT_specification: return RAW_SPEC;
+	case DW_AT_call_file: return RAW_CALL_FILE;
+	case DW_AT_call_line: return RAW_CALL_LINE;
+	case DW_AT_call_column: return RAW_CALL_COL;
+	default: return RAW_NONE;
+	}
+}
+
+/*
+ * Read one such value at c into sa (*spec for DW_AT_specification), as
+ * libdw's dwarf_formstring, dwarf_formref_die and dwarf_formudata read
+ * it, for the forms compilers use; false (c unmoved) for another form,
+ * and with c->bad set for a value past its section. The first of a
+ * repeated attribute counts, as dwarf_attr finds it.
+ */
+static bool raw_attr(const struct elfobj *o, const struct cu *u, struct cur *c, unsigned form, int k,
+		     struct sub *sa, Dwarf_Off *spec)
+{
+	if (k < RAW_ORIGIN) {
+		const char *str;
+		if (form == DW_FORM_string) {
+			str = rd_str(c);
+		} else if (form == DW_FORM_strp || form == DW_FORM_line_strp) {
+			Elf_Data *d = form == DW_FORM_strp ? o->sec_str : o->sec_line_str;
+			uint64_t off = rd_n(c, u->off_size);
+			if (c->bad)
+				return false;
+			if (!d || !d->d_buf || off >= d->d_size || !memchr((const char *)d->d_buf + off, 0, d->d_size - off)) {
+				c->bad = true;
+				return false;
+			}
+			str = (const char *)d->d_buf + off;
+		} else {
+			return false;
+		}
+		if (c->bad)
+			return false;
+		if (!sa->nm[k])
+			sa->nm[k] = str;
+		return true;
+	}
+	uint64_t v;
+	switch (form) {
+	case DW_FORM_data1: case DW_FORM_ref1: v = rd_n(c, 1); break;
+	case DW_FORM_data2: case DW_FORM_ref2: v = rd_n(c, 2); break;
+	case DW_FORM_data4: case DW_FORM_ref4: v = rd_n(c, 4); break;
+	case DW_FORM_data8: case DW_FORM_ref8: v = rd_n(c, 8); break;
+	case DW_FORM_udata: case DW_FORM_ref_udata: v = rd_uleb(c); break;
+	case DW_FORM_ref_addr: v = rd_n(c, u->version == 2 ? u->addr_size : u->off_size); break;
+	default: return false;
+	}
+	if (c->bad)
+		return false;
+	bool ref = form == DW_FORM_ref1 || form == DW_FORM_ref2 || form == DW_FORM_ref4 || form == DW_FORM_ref8 ||
+		   form == DW_FORM_ref_udata || form == DW_FORM_ref_addr;
+	if (k == RAW_ORIGIN || k == RAW_SPEC) {
+		if (!ref)
+			return false;
+		Dwarf_Off target = form == DW_FORM_ref_addr ? v : u->hdr + v;
+		if (target == 0)
+			return false;
+		if (k == RAW_ORIGIN && !sa->origin)
+			sa->origin = target;
+		else if (k == RAW_SPEC && !*spec)
+			*spec = target;
+		return true;
+	}
+	if (ref)
+		return false;
+	uint32_t x = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	uint8_t bit = (uint8_t)(1u << (k - RAW_CALL_FILE));
+	if (!(sa->call_set & bit)) {
+		sa->call_set |= bit;
+		if (k == RAW_CALL_FILE)
+			sa->call_file = x;
+		else if (k == RAW_CALL_LINE)
+			sa->call_line = x;
+		else
+			sa->call_col = x;
+	}
+	return true;
+}
+
 /*
  * The ranges of a subroutine DIE whose attribute values start at c, read
  * as libdw's dwarf_ranges reads them, for the simple cases: DW_AT_low_pc
@@ -1646,16 +1781,25 @@ static void add_rng(struct walk *w, uint64_t lo, uint64_t hi, uint32_t sub)
  * libdw must do it.
  */
 static bool raw_ranges(const struct elfobj *o, const struct abbrevs *ab, const struct abbrev *a, struct cur *c,
-		       struct walk *w, uint32_t sub)
+		       struct walk *w, uint32_t sub, struct sub *sa)
 {
 	const struct cu *u = w->c;
 	uint64_t low = 0, high = 0, roff = 0;
 	bool has_low = false, has_high = false, high_off = false, has_ranges = false;
+	Dwarf_Off spec = 0;
+	sa->raw = true;
 	for (uint32_t i = 0; i < a->n; i++) {
 		struct abbrev_attr at = ab->attrs[a->first + i];
 		if (at.name != DW_AT_low_pc && at.name != DW_AT_high_pc && at.name != DW_AT_ranges) {
-			if (!skip_form(c, at.form, u, 0))
-				return false;
+			int k = raw_attr_kind(at.name);
+			if (k == RAW_NONE) {
+				if (!skip_form(c, at.form, u, 0))
+					return false;
+			} else if (!raw_attr(o, u, c, at.form, k, sa, &spec)) {
+				if (c->bad || !skip_form(c, at.form, u, 0))
+					return false;
+				sa->raw = false; /* a form read only by libdw */
+			}
 			continue;
 		}
 		uint64_t v;
@@ -1690,6 +1834,8 @@ static bool raw_ranges(const struct elfobj *o, const struct abbrevs *ab, const s
 			has_ranges = true;
 		}
 	}
+	if (!sa->origin)
+		sa->origin = spec;
 	if (has_low && has_high) {
 		add_rng(w, low, high_off ? low + high : high, sub);
 		return true;
@@ -1771,10 +1917,13 @@ static bool walk_raw(struct elfobj *o, struct walk *w)
 			uint32_t idx = (uint32_t)u->nsubs;
 			size_t nr0 = w->nr;
 			struct cur rc = c;
-			if (raw_ranges(o, &ab, a, &rc, w, idx)) {
+			struct sub sa;
+			memset(&sa, 0, sizeof(sa));
+			if (raw_ranges(o, &ab, a, &rc, w, idx, &sa)) {
 				c = rc;
 				skipped = true;
 			} else {
+				sa.raw = false;
 				Dwarf_Die die;
 				if (!dwarf_offdie(o->dw, (Dwarf_Off)(at - base), &die)) {
 					ok = false;
@@ -1786,14 +1935,17 @@ static bool walk_raw(struct elfobj *o, struct walk *w)
 					add_rng(w, lo, hi, idx);
 			}
 			bool any = w->nr > nr0;
-			if (any || a->children) {
+			/* with its attributes read, a sub without code still names the subs that refer to it */
+			if (any || a->children || sa.raw) {
 				ALLOC_GROW(u->subs, u->nsubs + 1, u->asubs);
 				struct sub *sb = &u->subs[u->nsubs++];
-				memset(sb, 0, sizeof(*sb));
+				*sb = sa;
 				sb->off = (Dwarf_Off)(at - base);
 				sb->inlined = a->tag == DW_TAG_inlined_subroutine;
 				sb->parent = sb->inlined ? parent : CPROF_NONE;
-				p = idx;
+				sb->call_read = sa.raw; /* call_* read, or 0 where absent */
+				if (any || a->children)
+					p = idx;
 			}
 		}
 		if (!skipped && a->fixed != UINT32_MAX) {
@@ -1987,9 +2139,9 @@ static struct cu *cu_for_addr(struct elfobj *o, uint64_t addr)
 	return NULL;
 }
 
-static const struct seg *seg_for_addr(struct cu *c, uint64_t addr)
+static const struct seg *seg_for_addr(const struct cu *c, uint64_t addr, size_t *hint)
 {
-	size_t lo = c->nsegs ? upper_bound_near(&c->segs[0].lo, sizeof(*c->segs), c->nsegs, addr, &c->seg_hint) : 0;
+	size_t lo = c->nsegs ? upper_bound_near(&c->segs[0].lo, sizeof(*c->segs), c->nsegs, addr, hint) : 0;
 	if (lo == 0 || addr >= c->segs[lo - 1].hi)
 		return NULL;
 	return &c->segs[lo - 1];
@@ -2230,21 +2382,100 @@ static void read_lines(struct cprof_objtool *t, struct elfobj *o, struct cu *c)
  * ends a sequence (llvm's LineTable::lookupAddress over libdw's rows,
  * which are sorted by address, end-of-sequence first, else in file order).
  */
-static const struct lrow *line_for_addr(struct cu *c, uint64_t addr)
+static const struct lrow *line_for_addr(const struct cu *c, uint64_t addr, size_t *hint)
 {
-	size_t lo = upper_bound_near(c->laddr, sizeof(*c->laddr), c->nlines, addr, &c->line_hint);
+	size_t lo = upper_bound_near(c->laddr, sizeof(*c->laddr), c->nlines, addr, hint);
 	if (lo == 0 || c->rows[lo - 1].end)
 		return NULL;
 	return &c->rows[lo - 1];
 }
 
-static const char *die_name(struct cprof_objtool *t, struct elfobj *o, const struct cu *c, struct sub *s)
+/* The indexed sub at DIE offset off, walked by walk_raw (and its unit), or NULL. */
+static const struct sub *find_sub(const struct elfobj *o, Dwarf_Off off, const struct cu **uc)
 {
-	if (s->name)
-		return s->name;
+	size_t lo = 0, hi = o->ncus;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->cus[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct cu *c = &o->cus[lo - 1];
+	if (!c->indexed || off >= c->raw_end)
+		return NULL;
+	lo = 0;
+	hi = c->nsubs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->subs[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || c->subs[lo - 1].off != off)
+		return NULL;
+	*uc = c;
+	return &c->subs[lo - 1];
+}
+
+/*
+ * die_name from what walk_raw read, following DW_AT_abstract_origin or
+ * DW_AT_specification for each name attribute in turn as libdw's
+ * dwarf_attr_integrate does (17 DIEs at most); NULL where that needs libdw.
+ */
+static const char *raw_die_name(const struct elfobj *o, const struct cu *c, const struct sub *s)
+{
+	for (int k = c->go ? 2 : 0; k < 3; k++) {
+		const struct sub *d = s;
+		const struct cu *dc = c;
+		for (int chain = 16;; chain--) {
+			if (!d->raw)
+				return NULL;
+			if (d->nm[k])
+				return d->nm[k];
+			if (!d->origin || chain == 0)
+				break;
+			d = find_sub(o, d->origin, &dc);
+			if (!d)
+				return NULL;
+		}
+	}
+	return "";
+}
+
+/* Whether go_name() writes name differently. */
+static bool go_name_changes(const char *name)
+{
+	size_t n = strlen(name);
+	if (n > 5 && !strcmp(name + n - 5, ".abi0"))
+		return true;
+	return memchr(name, '[', n) != NULL;
+}
+
+static const char *die_name(struct cprof_objtool *t, struct elfobj *o, const struct cu *c, struct sub *s,
+			    pthread_mutex_t *mu)
+{
+	const char *known = __atomic_load_n(&s->name, __ATOMIC_ACQUIRE);
+	if (known)
+		return known;
+	/* a name from the section itself, where it needs no copy (equal names, equal DIEs mostly) */
+	const char *raw = raw_die_name(o, c, s);
+	if (raw && !(o->is_go && *raw && go_name_changes(raw))) {
+		__atomic_store_n(&s->name, raw, __ATOMIC_RELEASE);
+		return raw;
+	}
+	if (mu) {
+		pthread_mutex_lock(mu);
+		known = die_name(t, o, c, s, NULL);
+		pthread_mutex_unlock(mu);
+		return known;
+	}
+	const char *name = raw;
 	Dwarf_Die die;
-	const char *name = NULL;
-	if (dwarf_offdie(o->dw, s->off, &die)) {
+	if (!raw && dwarf_offdie(o->dw, s->off, &die)) {
 		static const int attrs[] = {DW_AT_MIPS_linkage_name, DW_AT_linkage_name, DW_AT_name};
 		for (size_t i = c->go ? 2 : 0; i < CPROF_ARRAY_SIZE(attrs) && !name; i++) {
 			Dwarf_Attribute a;
@@ -2252,8 +2483,9 @@ static const char *die_name(struct cprof_objtool *t, struct elfobj *o, const str
 				name = dwarf_formstring(&a);
 		}
 	}
-	s->name = !name ? "" : o->is_go ? go_name(t, name) : intern(t, name);
-	return s->name;
+	known = !name ? "" : o->is_go ? go_name(t, name) : intern(t, name);
+	__atomic_store_n(&s->name, known, __ATOMIC_RELEASE);
+	return known;
 }
 
 /* ---- frames ---------------------------------------------------------------------------------- */
@@ -2270,14 +2502,19 @@ static void fbuf_add(struct fbuf *b, const char *func, const char *file, int64_t
 }
 
 /* An inlined subroutine's call site, read once. */
-static void sub_call_site(struct elfobj *o, struct sub *s)
+static void sub_call_site(struct elfobj *o, struct sub *s, pthread_mutex_t *mu)
 {
-	if (!s->inlined || s->call_read)
+	if (!s->inlined || __atomic_load_n(&s->call_read, __ATOMIC_ACQUIRE))
 		return;
+	if (mu) {
+		pthread_mutex_lock(mu);
+		sub_call_site(o, s, NULL);
+		pthread_mutex_unlock(mu);
+		return;
+	}
 	Dwarf_Die die;
 	Dwarf_Attribute a;
 	Dwarf_Word v;
-	s->call_read = true;
 	if (dwarf_offdie(o->dw, s->off, &die)) {
 		if (dwarf_attr(&die, DW_AT_call_file, &a) && !dwarf_formudata(&a, &v))
 			s->call_file = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
@@ -2286,10 +2523,11 @@ static void sub_call_site(struct elfobj *o, struct sub *s)
 		if (dwarf_attr(&die, DW_AT_call_column, &a) && !dwarf_formudata(&a, &v))
 			s->call_col = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	}
+	__atomic_store_n(&s->call_read, true, __ATOMIC_RELEASE);
 }
 
 /* What llvm-symbolizer prints for addr, as frames (name NULL = "??", file NULL = "??"). */
-static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t addr, struct fbuf *b)
+static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t addr, struct fbuf *b, struct fctx *x)
 {
 	load_dwarf(t, o);
 	if (!o->dw)
@@ -2300,8 +2538,8 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 	if (!c->indexed)
 		index_cu(o, c);
 	read_lines(t, o, c);
-	const struct seg *sg = seg_for_addr(c, addr);
-	const struct lrow *l = c->nlines ? line_for_addr(c, addr) : NULL;
+	const struct seg *sg = seg_for_addr(c, addr, &x->seg_hint);
+	const struct lrow *l = c->nlines ? line_for_addr(c, addr, &x->line_hint) : NULL;
 	const char *lfile = NULL;
 	int64_t lline = 0, lcol = 0;
 	if (l) {
@@ -2318,7 +2556,7 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 	bool first = true;
 	for (uint32_t si = sg->sub; si != CPROF_NONE; si = c->subs[si].parent) {
 		struct sub *s = &c->subs[si];
-		const char *name = die_name(t, o, c, s);
+		const char *name = die_name(t, o, c, s, x->mu);
 		if (first) {
 			fbuf_add(b, *name ? name : NULL, lfile, lfile ? lline : 0, lfile ? lcol : 0);
 			first = false;
@@ -2326,7 +2564,7 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 			const char *f = cu_file(c, (size_t)call_file);
 			fbuf_add(b, *name ? name : NULL, f, (int64_t)call_line, (int64_t)call_col);
 		}
-		sub_call_site(o, s);
+		sub_call_site(o, s, x->mu);
 		call_file = s->call_file;
 		call_line = s->call_line;
 		call_col = s->call_col;
@@ -2336,7 +2574,7 @@ static void dwarf_frames(struct cprof_objtool *t, struct elfobj *o, uint64_t add
 /* ---- prefetching -------------------------------------------------------------------- */
 
 static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast, struct cprof_frame **frames,
-			   size_t *n);
+			   size_t *n, struct fctx *x);
 
 /*
  * Sort n values: LSD radix sort, a byte a pass, skipping the bytes where
@@ -2369,7 +2607,41 @@ static void radix_sort_u64(uint64_t *v, size_t n)
 	free(tmp);
 }
 
-/* The frames of the main mapping's addresses, in address order, into o->pre_*. */
+/* Chunks of addresses taken at a time by each thread. */
+#define PF_CHUNK 512
+/*
+ * From this many addresses on, the thread reads every unit's line table
+ * before finding frames, and the caller waits for that and helps; fewer
+ * are looked up on demand, reading only their units.
+ */
+#define PF_EAGER_MIN 2048
+
+/* Find frames for chunks of o->pre_addr until none is left (or the prefetch stops). */
+static void frames_work(struct prefetch *pf, struct elfobj *o, struct fctx *x)
+{
+	struct cprof_objfile f = {.t = pf->t, .o = o, .start = pf->start, .limit = pf->limit, .offset = pf->offset};
+	for (;;) {
+		if (atomic_load_explicit(&pf->stop, memory_order_relaxed))
+			return;
+		size_t i = atomic_fetch_add(&pf->next, PF_CHUNK);
+		if (i >= o->npre)
+			return;
+		size_t end = i + PF_CHUNK < o->npre ? i + PF_CHUNK : o->npre;
+		for (; i < end; i++) {
+			struct cprof_frame *v;
+			size_t nv;
+			compute_frames(&f, o->pre_addr[i], false, &v, &nv, x);
+			o->pre_fr[i] = v;
+			o->pre_n[i] = (uint32_t)nv;
+		}
+	}
+}
+
+/*
+ * The main mapping's addresses as object addresses, sorted and distinct,
+ * into o->pre_addr; then their frames into o->pre_fr and o->pre_n, with
+ * prefetch_finish's help once it is called.
+ */
 static void prefetch_frames(struct prefetch *pf, struct elfobj *o)
 {
 	struct cprof_objfile f = {.t = pf->t, .o = o, .start = pf->start, .limit = pf->limit, .offset = pf->offset};
@@ -2379,57 +2651,62 @@ static void prefetch_frames(struct prefetch *pf, struct elfobj *o)
 		return;
 	radix_sort_u64(a, n);
 	o->pre_addr = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_addr)));
-	o->pre_fr = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_fr)));
-	o->pre_n = cprof_xmalloc(cprof_st_mult(n, sizeof(*o->pre_n)));
 	for (size_t i = 0; i < n; i++) {
 		struct cprof_error err = {0};
 		uint64_t oa;
-		if ((i & 255) == 0 && atomic_load_explicit(&pf->stop, memory_order_relaxed))
-			break;
 		if ((i && a[i] == a[i - 1]) || cprof_objfile_obj_addr(&f, a[i], &oa, &err))
 			continue;
 		if (k && oa <= o->pre_addr[k - 1])
 			continue; /* not increasing (the base cannot move them back, but stay sorted) */
-		struct cprof_frame *v;
-		size_t nv;
-		compute_frames(&f, oa, false, &v, &nv);
-		o->pre_addr[k] = oa;
-		o->pre_fr[k] = v;
-		o->pre_n[k] = (uint32_t)nv;
-		k++;
+		o->pre_addr[k++] = oa;
 	}
+	o->pre_fr = cprof_xcalloc(k ? k : 1, sizeof(*o->pre_fr));
+	o->pre_n = cprof_xmalloc(cprof_st_mult(k ? k : 1, sizeof(*o->pre_n)));
+	for (size_t i = 0; i < k; i++)
+		o->pre_n[i] = PRE_NONE;
 	o->npre = k;
+	pthread_mutex_lock(&pf->mu);
+	atomic_store(&pf->phase, PF_FRAMES);
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
+	frames_work(pf, o, &pf->fc);
 }
 
-static void *prefetch_main(void *arg)
+static void prefetch_run(struct prefetch *pf)
 {
-	struct prefetch *pf = arg;
 	struct cprof_objtool *t = pf->t;
 	struct elfobj *o = elfobj_open(pf->path, &pf->err);
 	pf->o = o;
 	if (!o || atomic_load_explicit(&pf->stop, memory_order_relaxed))
-		return NULL;
+		return;
 	load_symbols(t, o);
 	if (atomic_load_explicit(&pf->stop, memory_order_relaxed))
-		return NULL;
+		return;
 	load_dwarf(t, o);
-	for (size_t i = 0; o->dw && i < o->ncus; i++) {
+	size_t i = 0;
+	for (; o->dw && i < o->ncus; i++) {
 		if (atomic_load_explicit(&pf->stop, memory_order_relaxed))
+			break;
+		/* a few addresses: their units alone, on demand */
+		if (atomic_load(&pf->have_addrs) && pf->naddrs < PF_EAGER_MIN)
 			break;
 		struct cu *c = &o->cus[i];
 		if (!c->indexed)
 			index_cu(o, c);
 		read_lines(t, o, c);
 	}
+	pf->all_lines = o->dw && i == o->ncus;
 	/* then what each subroutine's frame shows: its name and call site */
-	for (size_t i = 0; o->dw && i < o->ncus; i++) {
+	for (size_t ci = 0; o->dw && ci < o->ncus; ci++) {
 		if (atomic_load_explicit(&pf->stop, memory_order_relaxed) ||
 		    atomic_load_explicit(&pf->have_addrs, memory_order_relaxed))
 			break;
-		struct cu *c = &o->cus[i];
+		struct cu *c = &o->cus[ci];
 		for (size_t k = 0; k < c->nsubs; k++) {
-			die_name(t, o, c, &c->subs[k]);
-			sub_call_site(o, &c->subs[k]);
+			if (c->subs[k].raw)
+				continue; /* cheap on demand, without libdw */
+			die_name(t, o, c, &c->subs[k], NULL);
+			sub_call_site(o, &c->subs[k], NULL);
 		}
 	}
 	pthread_mutex_lock(&pf->mu);
@@ -2439,6 +2716,16 @@ static void *prefetch_main(void *arg)
 	pthread_mutex_unlock(&pf->mu);
 	if (go)
 		prefetch_frames(pf, o);
+}
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *pf = arg;
+	prefetch_run(pf);
+	pthread_mutex_lock(&pf->mu);
+	atomic_store(&pf->phase, PF_DONE);
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
 	return NULL;
 }
 
@@ -2457,10 +2744,17 @@ void cprof_objtool_prefetch(struct cprof_objtool *t, const char *path)
 	pf->path = cprof_xstrdup(path);
 	atomic_init(&pf->stop, false);
 	atomic_init(&pf->have_addrs, false);
+	atomic_init(&pf->phase, PF_LOADING);
+	atomic_init(&pf->next, 0);
+	cprof_arena_init(&pf->farena);
+	pf->fc.arena = &pf->farena;
+	pf->fc.mu = &pf->names;
 	pthread_mutex_init(&pf->mu, NULL);
+	pthread_mutex_init(&pf->names, NULL);
 	pthread_cond_init(&pf->cv, NULL);
 	if (pthread_create(&pf->th, NULL, prefetch_main, pf)) {
 		pthread_mutex_destroy(&pf->mu);
+		pthread_mutex_destroy(&pf->names);
 		pthread_cond_destroy(&pf->cv);
 		free(pf->path);
 		free(pf);
@@ -2508,15 +2802,40 @@ void cprof_objtool_prefetch_addresses(struct cprof_objtool *t, uint64_t start, u
 	prefetch_wake(pf, addrs, n, false);
 }
 
-/* Stop the second thread, wait for it and take over what it read. */
+/*
+ * Wait for the second thread and take over what it read. When it was
+ * given many addresses, the caller waits for the line tables and then
+ * finds frames alongside it; otherwise the thread stops at its next step
+ * and what is left is done on demand.
+ */
 static void prefetch_finish(struct cprof_objtool *t)
 {
 	struct prefetch *pf = t->pf;
 	if (!pf)
 		return;
-	prefetch_wake(pf, NULL, 0, true);
+	bool help = false;
+	pthread_mutex_lock(&pf->mu);
+	if (atomic_load(&pf->have_addrs) && pf->naddrs >= PF_EAGER_MIN) {
+		while (atomic_load(&pf->phase) == PF_LOADING && !atomic_load(&pf->stop))
+			pthread_cond_wait(&pf->cv, &pf->mu);
+		help = atomic_load(&pf->phase) == PF_FRAMES && pf->all_lines;
+	}
+	pthread_mutex_unlock(&pf->mu);
+	struct cprof_arena mine;
+	cprof_arena_init(&mine);
+	if (help) {
+		struct fctx x = {.arena = &mine, .mu = &pf->names};
+		frames_work(pf, pf->o, &x);
+		free(x.scratch);
+	} else {
+		prefetch_wake(pf, NULL, 0, true);
+	}
 	pthread_join(pf->th, NULL);
+	cprof_arena_adopt(&t->arena, &pf->farena);
+	cprof_arena_adopt(&t->arena, &mine);
+	free(pf->fc.scratch);
 	pthread_mutex_destroy(&pf->mu);
+	pthread_mutex_destroy(&pf->names);
 	pthread_cond_destroy(&pf->cv);
 	free(pf->addrs);
 	t->pf = NULL;
@@ -2564,21 +2883,21 @@ static struct cache_ent *cache_slot(struct elfobj *o, uint64_t addr)
 	return &o->cache[h];
 }
 
-/* The frames at objaddr, computed (into the tool's arena). */
+/* The frames at objaddr, computed (into x's arena). */
 static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast, struct cprof_frame **frames,
-			   size_t *n)
+			   size_t *n, struct fctx *x)
 {
 	struct elfobj *o = f->o;
 	struct cprof_objtool *t = f->t;
-	struct fbuf b = {t->fscratch, 0, t->afscratch};
+	struct fbuf b = {x->scratch, 0, x->ascratch};
 	load_symbols(t, o);
 	if (fast) {
 		const struct esym *s = nm_lookup(o, objaddr);
 		if (s)
 			fbuf_add(&b, s->name, "", 0, 0);
 	} else {
-		dwarf_frames(t, o, objaddr, &b);
-		const struct esym *s = symtab_lookup(o, objaddr);
+		dwarf_frames(t, o, objaddr, &b, x);
+		const struct esym *s = symtab_lookup(o, objaddr, &x->lsym_hint);
 		if (s) {
 			if (b.n == 0)
 				fbuf_add(&b, NULL, NULL, 0, 0);
@@ -2610,9 +2929,9 @@ static void compute_frames(struct cprof_objfile *f, uint64_t objaddr, bool fast,
 		b.n = k;
 	}
 	*n = b.n;
-	*frames = b.n ? cprof_arena_memdup(&t->arena, b.v, b.n, sizeof(*b.v)) : NULL;
-	t->fscratch = b.v;
-	t->afscratch = b.a;
+	*frames = b.n ? cprof_arena_memdup(x->arena, b.v, b.n, sizeof(*b.v)) : NULL;
+	x->scratch = b.v;
+	x->ascratch = b.a;
 }
 
 int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fast,
@@ -2625,7 +2944,7 @@ int cprof_objfile_frames_obj(struct cprof_objfile *f, uint64_t objaddr, bool fas
 	if (!e->used) {
 		struct cprof_frame *v;
 		size_t nv;
-		compute_frames(f, objaddr, fast, &v, &nv);
+		compute_frames(f, objaddr, fast, &v, &nv, &f->t->fc);
 		e = cache_slot(o, key); /* computing does not touch the cache, but stay safe */
 		e->addr = key;
 		e->used = 1;
@@ -2651,13 +2970,13 @@ int cprof_objfile_frames_once(struct cprof_objfile *f, uint64_t addr, bool fast,
 		return -1;
 	if (!fast && o->npre) {
 		size_t i = upper_bound_near(o->pre_addr, sizeof(*o->pre_addr), o->npre, oa, &o->pre_hint);
-		if (i && o->pre_addr[i - 1] == oa) {
+		if (i && o->pre_addr[i - 1] == oa && o->pre_n[i - 1] != PRE_NONE) {
 			*frames = o->pre_fr[i - 1];
 			*n = o->pre_n[i - 1];
 			return 0;
 		}
 	}
-	compute_frames(f, oa, fast, &v, n);
+	compute_frames(f, oa, fast, &v, n, &f->t->fc);
 	*frames = v;
 	return 0;
 }
@@ -2677,7 +2996,7 @@ const char *cprof_objfile_symbol_at(struct cprof_objfile *f, uint64_t objaddr, u
 {
 	prefetch_finish(f->t);
 	load_symbols(f->t, f->o);
-	const struct esym *s = symtab_lookup(f->o, objaddr);
+	const struct esym *s = symtab_lookup(f->o, objaddr, &f->t->fc.lsym_hint);
 	if (!s)
 		return NULL;
 	if (start)
