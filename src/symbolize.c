@@ -258,19 +258,21 @@ static uint32_t fn_find_or_add(struct cprof_profile *p, struct fn_map *m, const 
 }
 
 /*
- * The functions of objtool frames, by the objtool's (name, file) pointers:
- * the objtool interns its strings, so equal pointers are equal frames and
- * most frames skip hashing their strings into the profile. A miss falls
- * back to fn_find_or_add, which keys on the profile's own strings.
+ * The distinct (name, file) pointer pairs of objtool frames, numbered in
+ * the order met: equal pointers are equal strings, so most frames are
+ * told apart without hashing their strings; equal strings under other
+ * pointers get other numbers and meet again in fn_find_or_add.
  */
 struct fr_ent {
 	const char *func, *file;
-	uint32_t idx;
+	uint32_t key;
 };
 
 struct fr_map {
 	struct fr_ent *v;
 	size_t n, size;
+	const struct cprof_frame **first; /* by key: a frame with that pair */
+	size_t afirst;
 };
 
 static size_t fr_hash(const char *func, const char *file, size_t size)
@@ -279,8 +281,7 @@ static size_t fr_hash(const char *func, const char *file, size_t size)
 	return (size_t)(k >> 32) & (size - 1);
 }
 
-static uint32_t fr_function(struct cprof_profile *p, struct fn_map *fm, struct fr_map *m,
-			    const struct cprof_frame *fr)
+static uint32_t fr_key(struct fr_map *m, const struct cprof_frame *fr)
 {
 	if (m->n * 2 >= m->size) {
 		size_t ns = m->size ? m->size * 2 : 1024;
@@ -300,13 +301,14 @@ static uint32_t fr_function(struct cprof_profile *p, struct fn_map *fm, struct f
 	size_t h = fr_hash(fr->func, fr->file, m->size);
 	while (m->v[h].func) {
 		if (m->v[h].func == fr->func && m->v[h].file == fr->file)
-			return m->v[h].idx;
+			return m->v[h].key;
 		h = (h + 1) & (m->size - 1);
 	}
-	uint32_t idx = fn_find_or_add(p, fm, cprof_profile_str(p, fr->func), cprof_profile_str(p, fr->file));
-	m->v[h] = (struct fr_ent){fr->func, fr->file, idx};
-	m->n++;
-	return idx;
+	uint32_t key = (uint32_t)m->n++;
+	m->v[h] = (struct fr_ent){fr->func, fr->file, key};
+	ALLOC_GROW(m->first, m->n, m->afirst);
+	m->first[key] = fr;
+	return key;
 }
 
 struct loc_ord {
@@ -351,9 +353,9 @@ static void sort_loc_ord(struct loc_ord *v, size_t n)
 	free(tmp);
 }
 
-/* The frames found for one location (NULL/0: none). */
+/* The lines found for one location (NULL/0: none), functions as fr_key numbers. */
 struct loc_frames {
-	const struct cprof_frame *fr;
+	struct cprof_line *line;
 	uint32_t n;
 };
 
@@ -427,17 +429,24 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 	if (nord)
 		sort_loc_ord(ord, nord);
 	struct cprof_error err = {0}; /* not reported: an address that fails keeps no frames */
+	struct fr_map frm = {0};
 	for (size_t i = 0; i < nord; i++) {
 		if (i && ord[i].mapping == ord[i - 1].mapping && ord[i].address == ord[i - 1].address) {
-			lf[ord[i].loc] = lf[ord[i - 1].loc];
+			struct loc_frames same = lf[ord[i - 1].loc];
+			if (same.n)
+				same.line = cprof_arena_memdup(&p->arena, same.line, same.n, sizeof(*same.line));
+			lf[ord[i].loc] = same;
 			continue;
 		}
 		const struct cprof_frame *fr;
 		size_t n;
 		if (cprof_objfile_frames_once(seg[ord[i].mapping], ord[i].address, o->fast, &fr, &n, &err) || n == 0)
 			continue;
-		lf[ord[i].loc] = (struct loc_frames){fr, (uint32_t)n};
-		/* the mapping's flags here, while the frames' strings are in cache */
+		/* the lines and the mapping's flags here, while the frames are in cache */
+		struct cprof_line *lines = cprof_arena_alloc(&p->arena, n * sizeof(*lines));
+		for (size_t k = 0; k < n; k++)
+			lines[k] = (struct cprof_line){fr_key(&frm, &fr[k]), fr[k].line, 0};
+		lf[ord[i].loc] = (struct loc_frames){lines, (uint32_t)n};
 		struct cprof_mapping *m = &p->mapping[ord[i].mapping];
 		for (size_t k = 0; k < n; k++) {
 			if (fr[k].func[0])
@@ -451,25 +460,31 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 	}
 	free(ord);
 
+	/* functions made in location order, as pprof numbers them */
 	struct fn_map fm = {0};
-	struct fr_map frm = {0};
+	uint32_t *fn_of = cprof_xmalloc(cprof_st_mult(frm.n ? frm.n : 1, sizeof(*fn_of)));
+	memset(fn_of, 0xff, frm.n * sizeof(*fn_of));
 	for (size_t i = 0; i < p->nlocation; i++) {
 		if (!lf[i].n)
 			continue;
-		const struct cprof_frame *fr = lf[i].fr;
-		size_t n = lf[i].n;
-		struct cprof_line *lines = cprof_arena_calloc(&p->arena, n, sizeof(*lines));
-		for (size_t k = 0; k < n; k++) {
-			lines[k].fn = fr_function(p, &fm, &frm, &fr[k]);
-			lines[k].line = fr[k].line;
-			lines[k].column = 0;
+		struct cprof_line *lines = lf[i].line;
+		for (size_t k = 0; k < lf[i].n; k++) {
+			uint32_t key = lines[k].fn;
+			if (fn_of[key] == CPROF_NONE) {
+				const struct cprof_frame *fr = frm.first[key];
+				fn_of[key] = fn_find_or_add(p, &fm, cprof_profile_str(p, fr->func),
+							    cprof_profile_str(p, fr->file));
+			}
+			lines[k].fn = fn_of[key];
 		}
 		struct cprof_location *l = &p->location[i];
 		l->line = lines;
-		l->nline = (uint32_t)n;
+		l->nline = lf[i].n;
 		l->is_folded = false;
 	}
+	free(fn_of);
 	free(frm.v);
+	free(frm.first);
 	free(fm.v);
 	free(lf);
 	free(seg);
