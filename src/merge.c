@@ -161,6 +161,7 @@ struct merger {
 	const struct cprof_profile *src;
 	bool steal; /* src is consumed: its sample arrays are reused in place */
 	uint32_t *loc_map, *fn_map, *map_map; /* source index → result index */
+	uint32_t *same_loc; /* see lineless_classes; NULL if not made */
 	int64_t *map_off;                     /* address shift per source mapping */
 	struct xf_pairmap str_map;            /* source string → strvec index */
 	const char **strvec;
@@ -329,11 +330,69 @@ static bool location_eq(const void *ctx, uint32_t idx)
 	return true;
 }
 
+static uint32_t *none_array(size_t n);
+
+/*
+ * One profile merged on its own, with no two mappings alike (the usual
+ * case), needs no table lookup for its locations without lines: equal
+ * ones (same mapping, address and folding) are found by sorting instead,
+ * which reads memory in order. same_loc[i] is the first location equal to
+ * location i, or CPROF_NONE for a location with lines; NULL when the
+ * conditions do not hold.
+ */
+static uint32_t *lineless_classes(const struct cprof_profile *src)
+{
+	for (size_t i = 0; i < src->nmapping; i++) {
+		const struct cprof_mapping *a = &src->mapping[i];
+		struct mapping_key ka = mapping_key_of(a, a->build_id, a->file);
+		for (size_t j = 0; j < i; j++) {
+			const struct cprof_mapping *b = &src->mapping[j];
+			struct mapping_key kb = mapping_key_of(b, b->build_id, b->file);
+			if (ka.size == kb.size && ka.offset == kb.offset && !strcmp(ka.id, kb.id))
+				return NULL;
+		}
+	}
+	if (src->nmapping >= UINT32_MAX / 2)
+		return NULL;
+	uint32_t *same = none_array(src->nlocation);
+	struct xf_loc_ord *ord = cprof_xmalloc(cprof_st_mult(src->nlocation ? src->nlocation : 1, sizeof(*ord)));
+	size_t n = 0;
+	for (size_t i = 0; i < src->nlocation; i++) {
+		const struct cprof_location *l = &src->location[i];
+		if (l->nline)
+			continue;
+		/* the mapping (CPROF_NONE: none) and the folding as one key */
+		uint32_t mk = l->mapping == CPROF_NONE || l->mapping >= src->nmapping ? UINT32_MAX - 1
+										 : l->mapping * 2;
+		ord[n++] = (struct xf_loc_ord){l->address, mk | (l->is_folded ? 1u : 0u), (uint32_t)i};
+	}
+	xf_sort_loc_ord(ord, n);
+	for (size_t i = 0, first = 0; i < n; i++) {
+		if (i == 0 || ord[i].mapping != ord[i - 1].mapping || ord[i].address != ord[i - 1].address)
+			first = i;
+		same[ord[i].loc] = ord[first].loc;
+	}
+	free(ord);
+	return same;
+}
+
 static uint32_t map_location(struct merger *m, uint32_t si)
 {
 	if (m->loc_map[si] != CPROF_NONE)
 		return m->loc_map[si];
 	const struct cprof_location *sl = &m->src->location[si];
+	if (m->same_loc && m->same_loc[si] != CPROF_NONE) {
+		uint32_t first = m->same_loc[si];
+		if (m->loc_map[first] != CPROF_NONE)
+			return m->loc_map[si] = m->loc_map[first];
+		struct cprof_location *rl = cprof_profile_add_location(m->p);
+		uint32_t ri = (uint32_t)(m->p->nlocation - 1);
+		rl->id = (uint64_t)ri + 1;
+		rl->mapping = map_mapping(m, sl->mapping);
+		rl->address = sl->address + (rl->mapping != CPROF_NONE ? (uint64_t)m->map_off[sl->mapping] : 0);
+		rl->is_folded = sl->is_folded;
+		return m->loc_map[first] = m->loc_map[si] = ri;
+	}
 	struct location_ctx c = {m, sl->address, CPROF_NONE, sl->is_folded, NULL, sl->nline};
 
 	c.mapping = map_mapping(m, sl->mapping);
@@ -615,6 +674,7 @@ static void merger_release(struct merger *m)
 	free(m->fn_map);
 	free(m->map_map);
 	free(m->map_off);
+	free(m->same_loc);
 	xf_pairmap_release(&m->str_map);
 	free(m->strvec);
 	for (int i = 0; i < 2; i++) {
@@ -661,6 +721,8 @@ static struct cprof_profile *merge(struct cprof_profile **in, size_t n, struct c
 		free(m.map_map);
 		free(m.map_off);
 		m.loc_map = none_array(src->nlocation);
+		free(m.same_loc);
+		m.same_loc = n == 1 ? lineless_classes(src) : NULL;
 		m.fn_map = none_array(src->nfunction);
 		m.map_map = none_array(src->nmapping);
 		m.map_off = cprof_xcalloc(src->nmapping ? src->nmapping : 1, sizeof(*m.map_off));

@@ -58,4 +58,19 @@ size_t xf_simplify_func(const char *name, const char **start);
 void xf_prune_from(struct cprof_profile *p, const struct cprof_regex *re);
 
 
+/* ---- sorting locations ------------------------------------------------------- */
+
+struct xf_loc_ord {
+	uint64_t address;
+	uint32_t mapping;
+	uint32_t loc;
+};
+
+/*
+ * Sort by (mapping, address), stably (location order within equal keys):
+ * an LSD radix sort, 11 bits a pass, skipping the passes where every key
+ * has the same digit (the high bits of addresses in one binary mostly).
+ */
+void xf_sort_loc_ord(struct xf_loc_ord *v, size_t n);
+
 #endif

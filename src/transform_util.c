@@ -1,6 +1,6 @@
 /*
- * transform_util.c - the small hash map the pipeline steps share (see
- * transform_internal.h).
+ * transform_util.c - the small hash map and the location sort that the
+ * pipeline steps share (see transform_internal.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,4 +77,37 @@ uint32_t *xf_pairmap_put(struct xf_pairmap *m, uint64_t k1, uint64_t k2, uint32_
 	if (added)
 		*added = 1;
 	return &m->val[i];
+}
+
+void xf_sort_loc_ord(struct xf_loc_ord *v, size_t n)
+{
+	enum { BITS = 11, RADIX = 1 << BITS };
+	if (n < 2)
+		return;
+	struct xf_loc_ord *tmp = cprof_xmalloc(cprof_st_mult(n, sizeof(*tmp)));
+	size_t *count = cprof_xcalloc(RADIX, sizeof(*count));
+	for (int key = 1; key >= 0; key--) { /* address first, then mapping */
+		for (int shift = 0; shift < (key ? 64 : 32); shift += BITS) {
+			memset(count, 0, RADIX * sizeof(*count));
+			for (size_t i = 0; i < n; i++) {
+				uint64_t k = key ? v[i].address : v[i].mapping;
+				count[(k >> shift) & (RADIX - 1)]++;
+			}
+			uint64_t k0 = key ? v[0].address : v[0].mapping;
+			if (count[(k0 >> shift) & (RADIX - 1)] == n)
+				continue; /* one digit: the order stays */
+			for (size_t d = 0, sum = 0; d < RADIX; d++) {
+				size_t c = count[d];
+				count[d] = sum;
+				sum += c;
+			}
+			for (size_t i = 0; i < n; i++) {
+				uint64_t k = key ? v[i].address : v[i].mapping;
+				tmp[count[(k >> shift) & (RADIX - 1)]++] = v[i];
+			}
+			memcpy(v, tmp, n * sizeof(*v));
+		}
+	}
+	free(count);
+	free(tmp);
 }
