@@ -25,6 +25,7 @@
 
 #include "cprof/graph.h"
 #include "cprof/symbolize.h"
+#include "transform_internal.h"
 
 void cprof_symbolize_parse(const char *spec, struct cprof_symbolize_opts *o, struct strbuf *notes)
 {
@@ -311,48 +312,6 @@ static uint32_t fr_key(struct fr_map *m, const struct cprof_frame *fr)
 	return key;
 }
 
-struct loc_ord {
-	uint64_t address;
-	uint32_t mapping;
-	uint32_t loc;
-};
-
-/*
- * Sort by (mapping, address), stably (location order within equal keys):
- * an LSD radix sort, 11 bits a pass, skipping the passes where every key
- * has the same digit (the high bits of addresses in one binary mostly).
- */
-static void sort_loc_ord(struct loc_ord *v, size_t n)
-{
-	enum { BITS = 11, RADIX = 1 << BITS };
-	struct loc_ord *tmp = cprof_xcalloc(n ? n : 1, sizeof(*tmp));
-	size_t *count = cprof_xcalloc(RADIX, sizeof(*count));
-	for (int key = 1; key >= 0; key--) { /* address first, then mapping */
-		for (int shift = 0; shift < 64; shift += BITS) {
-			memset(count, 0, RADIX * sizeof(*count));
-			for (size_t i = 0; i < n; i++) {
-				uint64_t k = key ? v[i].address : v[i].mapping;
-				count[(k >> shift) & (RADIX - 1)]++;
-			}
-			uint64_t k0 = key ? v[0].address : v[0].mapping;
-			if (count[(k0 >> shift) & (RADIX - 1)] == n)
-				continue; /* one digit: the order stays */
-			for (size_t d = 0, sum = 0; d < RADIX; d++) {
-				size_t c = count[d];
-				count[d] = sum;
-				sum += c;
-			}
-			for (size_t i = 0; i < n; i++) {
-				uint64_t k = key ? v[i].address : v[i].mapping;
-				tmp[count[(k >> shift) & (RADIX - 1)]++] = v[i];
-			}
-			memcpy(v, tmp, n * sizeof(*v));
-		}
-	}
-	free(count);
-	free(tmp);
-}
-
 /* The lines found for one location (NULL/0: none), functions as fr_key numbers. */
 struct loc_frames {
 	struct cprof_line *line;
@@ -418,24 +377,23 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 	 * locations share is looked up once. Functions are then made in
 	 * location order, as pprof numbers them.
 	 */
-	struct loc_ord *ord = cprof_xcalloc(p->nlocation ? p->nlocation : 1, sizeof(*ord));
+	struct xf_loc_ord *ord = cprof_xcalloc(p->nlocation ? p->nlocation : 1, sizeof(*ord));
 	struct loc_frames *lf = cprof_xcalloc(p->nlocation ? p->nlocation : 1, sizeof(*lf));
 	size_t nord = 0;
 	for (size_t i = 0; i < p->nlocation; i++) {
 		const struct cprof_location *l = &p->location[i];
 		if (l->mapping != CPROF_NONE && l->mapping < p->nmapping && seg[l->mapping])
-			ord[nord++] = (struct loc_ord){l->address, l->mapping, (uint32_t)i};
+			ord[nord++] = (struct xf_loc_ord){l->address, l->mapping, (uint32_t)i};
 	}
 	if (nord)
-		sort_loc_ord(ord, nord);
+		xf_sort_loc_ord(ord, nord);
 	struct cprof_error err = {0}; /* not reported: an address that fails keeps no frames */
 	struct fr_map frm = {0};
+	struct cprof_arena keyed; /* lines with fr_key numbers, in address order */
+	cprof_arena_init(&keyed);
 	for (size_t i = 0; i < nord; i++) {
 		if (i && ord[i].mapping == ord[i - 1].mapping && ord[i].address == ord[i - 1].address) {
-			struct loc_frames same = lf[ord[i - 1].loc];
-			if (same.n)
-				same.line = cprof_arena_memdup(&p->arena, same.line, same.n, sizeof(*same.line));
-			lf[ord[i].loc] = same;
+			lf[ord[i].loc] = lf[ord[i - 1].loc];
 			continue;
 		}
 		const struct cprof_frame *fr;
@@ -443,7 +401,7 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 		if (cprof_objfile_frames_once(seg[ord[i].mapping], ord[i].address, o->fast, &fr, &n, &err) || n == 0)
 			continue;
 		/* the lines and the mapping's flags here, while the frames are in cache */
-		struct cprof_line *lines = cprof_arena_alloc(&p->arena, n * sizeof(*lines));
+		struct cprof_line *lines = cprof_arena_alloc(&keyed, n * sizeof(*lines));
 		for (size_t k = 0; k < n; k++)
 			lines[k] = (struct cprof_line){fr_key(&frm, &fr[k]), fr[k].line, 0};
 		lf[ord[i].loc] = (struct loc_frames){lines, (uint32_t)n};
@@ -460,22 +418,26 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 	}
 	free(ord);
 
-	/* functions made in location order, as pprof numbers them */
+	/*
+	 * Functions made in location order, as pprof numbers them, and the
+	 * lines copied in that order too: reports read them so.
+	 */
 	struct fn_map fm = {0};
 	uint32_t *fn_of = cprof_xmalloc(cprof_st_mult(frm.n ? frm.n : 1, sizeof(*fn_of)));
 	memset(fn_of, 0xff, frm.n * sizeof(*fn_of));
 	for (size_t i = 0; i < p->nlocation; i++) {
 		if (!lf[i].n)
 			continue;
-		struct cprof_line *lines = lf[i].line;
+		const struct cprof_line *kl = lf[i].line;
+		struct cprof_line *lines = cprof_arena_alloc(&p->arena, lf[i].n * sizeof(*lines));
 		for (size_t k = 0; k < lf[i].n; k++) {
-			uint32_t key = lines[k].fn;
+			uint32_t key = kl[k].fn;
 			if (fn_of[key] == CPROF_NONE) {
 				const struct cprof_frame *fr = frm.first[key];
 				fn_of[key] = fn_find_or_add(p, &fm, cprof_profile_str(p, fr->func),
 							    cprof_profile_str(p, fr->file));
 			}
-			lines[k].fn = fn_of[key];
+			lines[k] = (struct cprof_line){fn_of[key], kl[k].line, 0};
 		}
 		struct cprof_location *l = &p->location[i];
 		l->line = lines;
@@ -483,6 +445,7 @@ static void local_symbolize(struct cprof_profile *p, struct cprof_objtool *t, co
 		l->is_folded = false;
 	}
 	free(fn_of);
+	cprof_arena_release(&keyed);
 	free(frm.v);
 	free(frm.first);
 	free(fm.v);
