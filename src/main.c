@@ -175,9 +175,9 @@ static int load_profiles(const char **paths, size_t n, const char *exec, const c
 
 	for (size_t i = 0; i < n; i++) {
 		cprof_pprof_set_mapping_hook(i == 0 ? prefetch_early : NULL, NULL);
-		int r = cprof_read_profile(paths[i], &ps[i], &err);
+		int r = cprof_read_profile(paths[i], &ps[i], &err); /* checked valid there */
 		cprof_pprof_set_mapping_hook(NULL, NULL);
-		if (r || cprof_profile_check_valid(ps[i], &err)) {
+		if (r) {
 			int rc = fatal(paths[i], &err);
 			for (size_t j = 0; j <= i; j++)
 				cprof_profile_free(ps[j]);

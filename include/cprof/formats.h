@@ -43,14 +43,18 @@ int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, stru
 
 /*
  * Parse bytes (already inflated) as any supported format. *out is a new
- * profile on success. Errors follow pprof: empty input is
- * "empty input file", a second time_nanos is "concatenated profiles
- * detected", nothing recognised is "unrecognized profile format".
+ * profile on success, checked with cprof_profile_check_valid(). Errors
+ * follow pprof: empty input is "empty input file", a second time_nanos is
+ * "concatenated profiles detected", nothing recognised is "unrecognized
+ * profile format".
  */
 int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_profile **out,
 			struct cprof_error *err);
 
-/* Read, inflate and parse a file; sets p->source to path. */
+/*
+ * Read, inflate and parse a file; sets p->source to path. Like
+ * cprof_parse_profile(), the profile has passed cprof_profile_check_valid().
+ */
 int cprof_read_profile(const char *path, struct cprof_profile **out, struct cprof_error *err);
 
 /*
