@@ -112,13 +112,15 @@ void cprof_demangle(const char *name, enum cprof_demangle_mode mode, struct strb
 {
 	if (cprof_demangle_itanium(name, mode, out))
 		return;
+	if (mode == CPROF_DEMANGLE_NONE || mode == CPROF_DEMANGLE_FULL || !looks_demangled(name)) {
+		strbuf_addstr(out, name); /* as it is (most names) */
+		return;
+	}
 	struct strbuf s = STRBUF_INIT;
 	strbuf_addstr(&s, name);
-	if (mode != CPROF_DEMANGLE_NONE && mode != CPROF_DEMANGLE_FULL && looks_demangled(name)) {
-		remove_matching(&s, '(', ')', false);
-		if (mode == CPROF_DEMANGLE_DEFAULT)
-			remove_matching(&s, '<', '>', false);
-	}
+	remove_matching(&s, '(', ')', false);
+	if (mode == CPROF_DEMANGLE_DEFAULT)
+		remove_matching(&s, '<', '>', false);
 	strbuf_addstr(out, s.buf);
 	strbuf_release(&s);
 }
@@ -134,7 +136,7 @@ void cprof_profile_demangle(struct cprof_profile *p, bool force, enum cprof_dema
 			continue; /* demangled already */
 		strbuf_reset(&sb);
 		cprof_demangle(f->system_name, mode, &sb);
-		f->name = cprof_profile_strn(p, sb.buf, sb.len);
+		f->name = strcmp(sb.buf, f->system_name) ? cprof_profile_strn(p, sb.buf, sb.len) : f->system_name;
 	}
 	strbuf_release(&sb);
 }
