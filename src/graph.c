@@ -24,6 +24,7 @@
  * the profile and node sets must outlive the graph they came from.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -769,6 +770,89 @@ struct hot_node {
 	int64_t cum, cum_div, flat, flat_div;
 };
 
+/* Samples [from, to) without edges, into hot (stamps of its own). */
+struct nodes_part {
+	const struct builder *b;
+	const uint32_t *loc_id;
+	struct hot_node *hot;
+	size_t from, to;
+};
+
+static void *walk_nodes_only(void *arg)
+{
+	const struct nodes_part *w = arg;
+	const struct cprof_profile *p = w->b->p;
+	struct hot_node *hot = w->hot;
+	uint32_t stamp = 0;
+	for (size_t si = w->from; si < w->to; si++) {
+		const struct cprof_sample *s = &p->sample[si];
+		int64_t wt, dw;
+		if (!sample_weights(w->b, s, &wt, &dw))
+			continue;
+		if (++stamp == 0) {
+			for (size_t i = 0; i <= w->b->nall; i++)
+				hot[i].stamp = 0;
+			stamp = 1;
+		}
+		uint32_t parent = 0;
+		bool residual = false;
+		for (uint32_t i = s->nloc; i-- > 0;) {
+			uint32_t l = s->loc[i];
+			if (l >= p->nlocation)
+				continue;
+			for (uint32_t k = w->b->loc_first[l + 1]; k-- > w->b->loc_first[l];) {
+				uint32_t id = w->loc_id[k];
+				if (!id) {
+					residual = true;
+					continue;
+				}
+				struct hot_node *h = &hot[id];
+				if (h->stamp != stamp) {
+					h->stamp = stamp;
+					h->cum_div += dw;
+					h->cum += wt;
+				}
+				parent = id;
+				residual = false;
+			}
+		}
+		if (parent && !residual) {
+			hot[parent].flat_div += dw;
+			hot[parent].flat += wt;
+		}
+	}
+	return NULL;
+}
+
+/* From this many samples on, a graph without edges is summed on two threads. */
+#define NODES_PAR_MIN 20000
+
+/*
+ * Nodes only: the first half of the samples on a second thread, the
+ * second half here, then the two sums added (in wrapping arithmetic, as
+ * one pass would: the order of additions does not change the result).
+ */
+static void nodes_only_parallel(const struct builder *b, const uint32_t *loc_id, struct hot_node *hot)
+{
+	size_t n = b->p->nsample, mid = n / 2;
+	struct hot_node *other = cprof_xcalloc(b->nall + 1, sizeof(*other));
+	struct nodes_part first = {b, loc_id, other, 0, mid}, second = {b, loc_id, hot, mid, n};
+	pthread_t th;
+	bool threaded = pthread_create(&th, NULL, walk_nodes_only, &first) == 0;
+	walk_nodes_only(&second);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		walk_nodes_only(&first);
+	for (size_t i = 0; i <= b->nall; i++) {
+		hot[i].cum = (int64_t)((uint64_t)hot[i].cum + (uint64_t)other[i].cum);
+		hot[i].cum_div = (int64_t)((uint64_t)hot[i].cum_div + (uint64_t)other[i].cum_div);
+		hot[i].flat = (int64_t)((uint64_t)hot[i].flat + (uint64_t)other[i].flat);
+		hot[i].flat_div = (int64_t)((uint64_t)hot[i].flat_div + (uint64_t)other[i].flat_div);
+	}
+	free(other);
+}
+
 static void build_graph_untagged(struct builder *b, size_t nk)
 {
 	const struct cprof_profile *p = b->p;
@@ -779,50 +863,54 @@ static void build_graph_untagged(struct builder *b, size_t nk)
 	bool no_edges = b->o->no_edges;
 	uint32_t prev_stamp = b->stamp;
 
-	for (size_t si = 0; si < p->nsample; si++) {
-		const struct cprof_sample *s = &p->sample[si];
-		int64_t w, dw;
-		if (!sample_weights(b, s, &w, &dw))
-			continue;
-		uint32_t stamp = next_stamp(b);
-		if (stamp < prev_stamp) /* wrapped */
-			for (size_t i = 0; i <= b->nall; i++)
-				hot[i].stamp = 0;
-		prev_stamp = stamp;
-		uint32_t parent = 0;
-		bool residual = false;
-		for (uint32_t i = s->nloc; i-- > 0;) {
-			uint32_t l = s->loc[i];
-			if (l >= p->nlocation)
+	if (no_edges && p->nsample >= NODES_PAR_MIN) {
+		nodes_only_parallel(b, loc_id, hot);
+	} else {
+		for (size_t si = 0; si < p->nsample; si++) {
+			const struct cprof_sample *s = &p->sample[si];
+			int64_t w, dw;
+			if (!sample_weights(b, s, &w, &dw))
 				continue;
-			uint32_t first = b->loc_first[l], last = b->loc_first[l + 1];
-			for (uint32_t k = last; k-- > first;) {
-				uint32_t id = loc_id[k];
-				if (!id) {
-					residual = true;
+			uint32_t stamp = next_stamp(b);
+			if (stamp < prev_stamp) /* wrapped */
+				for (size_t i = 0; i <= b->nall; i++)
+					hot[i].stamp = 0;
+			prev_stamp = stamp;
+			uint32_t parent = 0;
+			bool residual = false;
+			for (uint32_t i = s->nloc; i-- > 0;) {
+				uint32_t l = s->loc[i];
+				if (l >= p->nlocation)
 					continue;
-				}
-				struct hot_node *h = &hot[id];
-				if (h->stamp != stamp) {
-					h->stamp = stamp;
-					h->cum_div += dw;
-					h->cum += w;
-				}
-				if (parent && id != parent && !no_edges) {
-					bool inl = k != last - 1;
-					struct gedge *e = find_edge(b, b->all[parent - 1], b->all[id - 1], residual, inl);
-					if (e->stamp != stamp) {
-						e->stamp = stamp;
-						edge_add(e, dw, w, residual, inl);
+				uint32_t first = b->loc_first[l], last = b->loc_first[l + 1];
+				for (uint32_t k = last; k-- > first;) {
+					uint32_t id = loc_id[k];
+					if (!id) {
+						residual = true;
+						continue;
 					}
+					struct hot_node *h = &hot[id];
+					if (h->stamp != stamp) {
+						h->stamp = stamp;
+						h->cum_div += dw;
+						h->cum += w;
+					}
+					if (parent && id != parent && !no_edges) {
+						bool inl = k != last - 1;
+						struct gedge *e = find_edge(b, b->all[parent - 1], b->all[id - 1], residual, inl);
+						if (e->stamp != stamp) {
+							e->stamp = stamp;
+							edge_add(e, dw, w, residual, inl);
+						}
+					}
+					parent = id;
+					residual = false;
 				}
-				parent = id;
-				residual = false;
 			}
-		}
-		if (parent && !residual) {
-			hot[parent].flat_div += dw;
-			hot[parent].flat += w;
+			if (parent && !residual) {
+				hot[parent].flat_div += dw;
+				hot[parent].flat += w;
+			}
 		}
 	}
 	for (size_t i = 0; i < b->nall; i++) {
