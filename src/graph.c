@@ -770,17 +770,63 @@ struct hot_node {
 	int64_t cum, cum_div, flat, flat_div;
 };
 
-/* Samples [from, to) without edges, into hot (stamps of its own). */
-struct nodes_part {
+/*
+ * Samples [from, to) into hot (stamps of its own) and, with edges, into
+ * acc: each edge once, in the order first met, with its weights and flags
+ * as build_graph_untagged gives them (residual if any sample says so,
+ * inline if every sample does, each sample counted once).
+ */
+struct edge_acc {
+	uint64_t key; /* source id << 32 | destination id */
+	int64_t w, dw;
+	uint32_t stamp;
+	bool residual, inl;
+};
+
+struct part {
 	const struct builder *b;
 	const uint32_t *loc_id;
 	struct hot_node *hot;
 	size_t from, to;
+	bool edges;
+	struct edge_acc *acc;
+	size_t nacc, aacc;
+	uint32_t *slot; /* open addressing on key: index + 1 into acc, 0 empty */
+	size_t nslot;
 };
 
-static void *walk_nodes_only(void *arg)
+static struct edge_acc *part_edge(struct part *w, uint64_t key)
 {
-	const struct nodes_part *w = arg;
+	if ((w->nacc + 1) * 2 > w->nslot) {
+		size_t ns = w->nslot ? w->nslot * 2 : 1024;
+		uint32_t *nv = cprof_xcalloc(ns, sizeof(*nv));
+		for (size_t i = 0; i < w->nacc; i++) {
+			size_t j = (size_t)((w->acc[i].key * 0x9e3779b97f4a7c15ULL) >> 32) & (ns - 1);
+			while (nv[j])
+				j = (j + 1) & (ns - 1);
+			nv[j] = (uint32_t)i + 1;
+		}
+		free(w->slot);
+		w->slot = nv;
+		w->nslot = ns;
+	}
+	size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & (w->nslot - 1);
+	while (w->slot[j]) {
+		struct edge_acc *e = &w->acc[w->slot[j] - 1];
+		if (e->key == key)
+			return e;
+		j = (j + 1) & (w->nslot - 1);
+	}
+	ALLOC_GROW(w->acc, w->nacc + 1, w->aacc);
+	w->slot[j] = (uint32_t)++w->nacc;
+	struct edge_acc *e = &w->acc[w->nacc - 1];
+	*e = (struct edge_acc){key, 0, 0, 0, false, true};
+	return e;
+}
+
+static void *walk_part(void *arg)
+{
+	struct part *w = arg;
 	const struct cprof_profile *p = w->b->p;
 	struct hot_node *hot = w->hot;
 	uint32_t stamp = 0;
@@ -792,6 +838,8 @@ static void *walk_nodes_only(void *arg)
 		if (++stamp == 0) {
 			for (size_t i = 0; i <= w->b->nall; i++)
 				hot[i].stamp = 0;
+			for (size_t i = 0; i < w->nacc; i++)
+				w->acc[i].stamp = 0;
 			stamp = 1;
 		}
 		uint32_t parent = 0;
@@ -800,7 +848,8 @@ static void *walk_nodes_only(void *arg)
 			uint32_t l = s->loc[i];
 			if (l >= p->nlocation)
 				continue;
-			for (uint32_t k = w->b->loc_first[l + 1]; k-- > w->b->loc_first[l];) {
+			uint32_t first = w->b->loc_first[l], last = w->b->loc_first[l + 1];
+			for (uint32_t k = last; k-- > first;) {
 				uint32_t id = w->loc_id[k];
 				if (!id) {
 					residual = true;
@@ -811,6 +860,17 @@ static void *walk_nodes_only(void *arg)
 					h->stamp = stamp;
 					h->cum_div += dw;
 					h->cum += wt;
+				}
+				if (w->edges && parent && id != parent) {
+					bool inl = k != last - 1;
+					struct edge_acc *e = part_edge(w, (uint64_t)parent << 32 | id);
+					if (e->stamp != stamp) {
+						e->stamp = stamp;
+						e->dw += dw;
+						e->w += wt;
+						e->residual |= residual;
+						e->inl &= inl;
+					}
 				}
 				parent = id;
 				residual = false;
@@ -824,26 +884,28 @@ static void *walk_nodes_only(void *arg)
 	return NULL;
 }
 
-/* From this many samples on, a graph without edges is summed on two threads. */
-#define NODES_PAR_MIN 20000
+/* From this many samples on, a graph without tags is summed on two threads. */
+#define PARTS_MIN 20000
 
 /*
- * Nodes only: the first half of the samples on a second thread, the
- * second half here, then the two sums added (in wrapping arithmetic, as
- * one pass would: the order of additions does not change the result).
+ * The first half of the samples on a second thread, the second half here;
+ * then the sums added (in wrapping arithmetic, as one pass would) and the
+ * edges made in the order one pass meets them: the first half's, then
+ * those the second half adds.
  */
-static void nodes_only_parallel(const struct builder *b, const uint32_t *loc_id, struct hot_node *hot)
+static void build_in_parts(struct builder *b, const uint32_t *loc_id, struct hot_node *hot, bool edges)
 {
 	size_t n = b->p->nsample, mid = n / 2;
 	struct hot_node *other = cprof_xcalloc(b->nall + 1, sizeof(*other));
-	struct nodes_part first = {b, loc_id, other, 0, mid}, second = {b, loc_id, hot, mid, n};
+	struct part parts[2] = {{.b = b, .loc_id = loc_id, .hot = other, .from = 0, .to = mid, .edges = edges},
+				{.b = b, .loc_id = loc_id, .hot = hot, .from = mid, .to = n, .edges = edges}};
 	pthread_t th;
-	bool threaded = pthread_create(&th, NULL, walk_nodes_only, &first) == 0;
-	walk_nodes_only(&second);
+	bool threaded = pthread_create(&th, NULL, walk_part, &parts[0]) == 0;
+	walk_part(&parts[1]);
 	if (threaded)
 		pthread_join(th, NULL);
 	else
-		walk_nodes_only(&first);
+		walk_part(&parts[0]);
 	for (size_t i = 0; i <= b->nall; i++) {
 		hot[i].cum = (int64_t)((uint64_t)hot[i].cum + (uint64_t)other[i].cum);
 		hot[i].cum_div = (int64_t)((uint64_t)hot[i].cum_div + (uint64_t)other[i].cum_div);
@@ -851,6 +913,15 @@ static void nodes_only_parallel(const struct builder *b, const uint32_t *loc_id,
 		hot[i].flat_div = (int64_t)((uint64_t)hot[i].flat_div + (uint64_t)other[i].flat_div);
 	}
 	free(other);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < parts[k].nacc; i++) {
+			const struct edge_acc *a = &parts[k].acc[i];
+			struct gnode *src = b->all[(a->key >> 32) - 1], *dst = b->all[(uint32_t)a->key - 1];
+			edge_add(find_edge(b, src, dst, a->residual, a->inl), a->dw, a->w, a->residual, a->inl);
+		}
+		free(parts[k].acc);
+		free(parts[k].slot);
+	}
 }
 
 static void build_graph_untagged(struct builder *b, size_t nk)
@@ -863,8 +934,8 @@ static void build_graph_untagged(struct builder *b, size_t nk)
 	bool no_edges = b->o->no_edges;
 	uint32_t prev_stamp = b->stamp;
 
-	if (no_edges && p->nsample >= NODES_PAR_MIN) {
-		nodes_only_parallel(b, loc_id, hot);
+	if (p->nsample >= PARTS_MIN) {
+		build_in_parts(b, loc_id, hot, !no_edges);
 	} else {
 		for (size_t si = 0; si < p->nsample; si++) {
 			const struct cprof_sample *s = &p->sample[si];
