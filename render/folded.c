@@ -84,6 +84,7 @@ int cprof_render_folded(struct cprof_report *rpt, struct strbuf *out, struct cpr
 		if (v != 0 && !(v < 0 && rpt->opt.drop_negative)) {
 			strbuf_add(out, path.buf, path.len);
 			strbuf_addf(out, " %lld\n", (long long)v);
+			cprof_report_spill(rpt, out);
 		}
 		if (!n->first_child) {
 			strbuf_setlen(&path, before);

@@ -100,11 +100,19 @@ static int64_t sample_div(const struct cprof_report *rpt, const struct cprof_sam
 	return (rpt->opt.mean && rpt->prof->nsample_type > 0) ? s->value[0] : 0;
 }
 
+void cprof_report_spill(struct cprof_report *rpt, struct strbuf *out)
+{
+	if (rpt->spill && out->len >= ((size_t)4 << 20))
+		rpt->spill(rpt->spill_ctx, out);
+}
+
 void cprof_report_init(struct cprof_report *rpt, struct cprof_profile *prof,
 		       const struct cprof_report_opts *o)
 {
 	rpt->prof = prof;
 	rpt->opt = *o;
+	rpt->spill = NULL;
+	rpt->spill_ctx = NULL;
 	if (!rpt->opt.output_unit)
 		rpt->opt.output_unit = "minimum";
 	if (!rpt->opt.sample_unit)

@@ -131,6 +131,7 @@ int cprof_render_traces(struct cprof_report *rpt, struct strbuf *out, struct cpr
 				top = false;
 			}
 		}
+		cprof_report_spill(rpt, out);
 	}
 	strbuf_addstr(out, separator);
 	strbuf_addch(out, '\n');

@@ -293,6 +293,25 @@ static const char *away_from_tty_ext(enum cprof_format f)
 	}
 }
 
+/* Where -traces and -folded go while they are made: the output file, else standard output. */
+struct stream {
+	struct cprof_outfile *file;
+	bool failed; /* standard output: error is the errno */
+	int error;
+};
+
+static void spill_out(void *ctx, struct strbuf *out)
+{
+	struct stream *st = ctx;
+	if (st->file)
+		cprof_outfile_write(st->file, out->buf, out->len); /* an error waits for the commit */
+	else if (!st->failed && strbuf_write(out, stdout)) {
+		st->failed = true;
+		st->error = errno;
+	}
+	strbuf_reset(out);
+}
+
 static int report_mode(int argc, char **argv)
 {
 	struct cprof_config cfg;
@@ -310,6 +329,8 @@ static int report_mode(int argc, char **argv)
 	struct strbuf filterbuf[9];
 	struct strbuf stype = STRBUF_INIT, title = STRBUF_INIT, out = STRBUF_INIT;
 	struct cprof_regex *symbol_re = NULL; /* the -list/-disasm/-weblist argument */
+	struct cprof_outfile outf;
+	struct stream stream = {0};
 
 	cprof_config_init(&cfg);
 	int first = cprof_config_parse(&cfg, argc, argv, &err);
@@ -504,6 +525,32 @@ static int report_mode(int argc, char **argv)
 		goto done;
 	}
 
+	const char *output = cfg.output;
+	char autoname[64];
+	const char *tty_ext = away_from_tty_ext(format);
+	if ((!output || !*output) && tty_ext && isatty(STDOUT_FILENO)) {
+		/* pprof's awayFromTTY: binary output never goes to a terminal */
+		for (int i = 1; i < 10000; i++) {
+			snprintf(autoname, sizeof(autoname), "profile%03d.%s", i, tty_ext);
+			if (access(autoname, F_OK) != 0)
+				break;
+		}
+		output = autoname;
+	}
+	/* -traces and -folded go out while they are made (they can be larger than the profile) */
+	if (format == CPROF_FMT_TRACES || format == CPROF_FMT_FOLDED) {
+		if (output && *output) {
+			fprintf(stderr, "Generating report in %s\n", output);
+			if (cprof_outfile_open(&outf, output, &err)) {
+				rc = fatal(output, &err);
+				goto done;
+			}
+			stream.file = &outf;
+		}
+		rpt.spill = spill_out;
+		rpt.spill_ctx = &stream;
+	}
+
 	int r = 0;
 	switch (format) {
 	case CPROF_FMT_TEXT:
@@ -579,18 +626,6 @@ static int report_mode(int argc, char **argv)
 		goto done;
 	}
 
-	const char *output = cfg.output;
-	char autoname[64];
-	const char *tty_ext = away_from_tty_ext(format);
-	if ((!output || !*output) && tty_ext && isatty(STDOUT_FILENO)) {
-		/* pprof's awayFromTTY: binary output never goes to a terminal */
-		for (int i = 1; i < 10000; i++) {
-			snprintf(autoname, sizeof(autoname), "profile%03d.%s", i, tty_ext);
-			if (access(autoname, F_OK) != 0)
-				break;
-		}
-		output = autoname;
-	}
 	if ((!output || !*output) && (format == CPROF_FMT_WEB || format == CPROF_FMT_KCACHEGRIND)) {
 		/* pprof's visualizers: a temporary file opened in a browser or KCachegrind */
 		const char *viewers[8] = {"kcachegrind"};
@@ -600,16 +635,23 @@ static int report_mode(int argc, char **argv)
 			       web ? "no browser found: set BROWSER" : "cannot run 'kcachegrind': not found",
 			       &err))
 			rc = fatal(NULL, &err);
+	} else if (stream.file) {
+		cprof_outfile_write(&outf, out.buf, out.len);
+		if (cprof_outfile_commit(&outf, &err))
+			rc = fatal(output, &err);
 	} else if (output && *output) {
 		fprintf(stderr, "Generating report in %s\n", output);
 		if (cprof_write_file(output, out.buf, out.len, &err))
 			rc = fatal(output, &err);
-	} else if (strbuf_write(&out, stdout) || fflush(stdout)) {
-		cprof_error_set(&err, CPROF_E_IO, "cannot write standard output: %s", strerror(errno));
+	} else if (stream.failed || strbuf_write(&out, stdout) || fflush(stdout)) {
+		cprof_error_set(&err, CPROF_E_IO, "cannot write standard output: %s",
+				strerror(stream.failed ? stream.error : errno));
 		rc = fatal(NULL, &err);
 	}
 
 done:
+	if (stream.file)
+		cprof_outfile_abort(&outf); /* nothing if committed */
 	print_notes(&notes);
 	strbuf_release(&out);
 	strbuf_release(&notes);

@@ -18,4 +18,20 @@
  */
 int cprof_write_file(const char *path, const void *data, size_t len, struct cprof_error *err);
 
+/*
+ * The same in steps, for output written as it is made: open creates the
+ * temporary file ("cannot create: ..."), write appends (an error is kept
+ * for commit), commit renames it over path ("cannot write: ..."), abort
+ * removes it. Each returns 0 or -1.
+ */
+struct cprof_outfile {
+	char *path, *tmp;
+	int fd;
+	int error; /* the first errno of a write */
+};
+int cprof_outfile_open(struct cprof_outfile *f, const char *path, struct cprof_error *err);
+int cprof_outfile_write(struct cprof_outfile *f, const void *data, size_t len);
+int cprof_outfile_commit(struct cprof_outfile *f, struct cprof_error *err);
+void cprof_outfile_abort(struct cprof_outfile *f);
+
 #endif

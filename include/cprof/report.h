@@ -93,7 +93,17 @@ struct cprof_report {
 	struct cprof_profile *prof;
 	struct cprof_report_opts opt;
 	int64_t total;
+	/*
+	 * Where a long output goes while it is made (-traces and -folded call
+	 * cprof_report_spill()): spill(ctx, out) writes out's bytes and
+	 * empties it. NULL (cprof_report_init's default): all stays in out.
+	 */
+	void (*spill)(void *ctx, struct strbuf *out);
+	void *spill_ctx;
 };
+
+/* Hand out's bytes to rpt->spill once there are a few MiB of them. */
+void cprof_report_spill(struct cprof_report *rpt, struct strbuf *out);
 
 /*
  * Initialise rpt over prof: computes the total (pprof's computeTotal: sum

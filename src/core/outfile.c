@@ -9,42 +9,79 @@
 #include "cprof/outfile.h"
 #include "cprof/util.h"
 
-int cprof_write_file(const char *path, const void *data, size_t len, struct cprof_error *err)
+int cprof_outfile_open(struct cprof_outfile *f, const char *path, struct cprof_error *err)
 {
+	memset(f, 0, sizeof(*f));
 	size_t n = cprof_st_add(strlen(path), 8);
-	char *tmp = cprof_xmalloc(n);
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
+	f->tmp = cprof_xmalloc(n);
+	snprintf(f->tmp, n, "%s.XXXXXX", path);
+	f->fd = mkstemp(f->tmp);
+	if (f->fd < 0) {
 		cprof_error_set(err, CPROF_E_IO, "cannot create: %s", strerror(errno));
-		free(tmp);
+		free(f->tmp);
+		f->tmp = NULL;
 		return -1;
 	}
+	f->path = cprof_xstrdup(path);
+	return 0;
+}
+
+int cprof_outfile_write(struct cprof_outfile *f, const void *data, size_t len)
+{
 	const char *p = data;
 	size_t off = 0;
-	int e = 0;
-	while (off < len && !e) {
-		ssize_t w = write(fd, p + off, len - off);
+	while (off < len && !f->error) {
+		ssize_t w = write(f->fd, p + off, len - off);
 		if (w > 0)
 			off += (size_t)w;
 		else if (w < 0 && errno != EINTR)
-			e = errno;
+			f->error = errno;
 	}
+	return f->error ? -1 : 0;
+}
+
+static void outfile_release(struct cprof_outfile *f)
+{
+	free(f->tmp);
+	free(f->path);
+	f->tmp = f->path = NULL;
+	f->fd = -1;
+}
+
+int cprof_outfile_commit(struct cprof_outfile *f, struct cprof_error *err)
+{
+	int e = f->error;
 	/* mkstemp made the file 0600; give it what fopen() would have */
 	mode_t um = umask(0);
 	umask(um);
-	if (!e && fchmod(fd, 0666 & ~um))
+	if (!e && fchmod(f->fd, 0666 & ~um))
 		e = errno;
-	if (close(fd) && !e)
+	if (close(f->fd) && !e)
 		e = errno;
-	if (!e && rename(tmp, path))
+	if (!e && rename(f->tmp, f->path))
 		e = errno;
 	if (e) {
 		cprof_error_set(err, CPROF_E_IO, "cannot write: %s", strerror(e));
-		unlink(tmp);
-		free(tmp);
-		return -1;
+		unlink(f->tmp);
 	}
-	free(tmp);
-	return 0;
+	outfile_release(f);
+	return e ? -1 : 0;
+}
+
+void cprof_outfile_abort(struct cprof_outfile *f)
+{
+	if (!f->tmp)
+		return;
+	close(f->fd);
+	unlink(f->tmp);
+	outfile_release(f);
+}
+
+int cprof_write_file(const char *path, const void *data, size_t len, struct cprof_error *err)
+{
+	struct cprof_outfile f;
+	if (cprof_outfile_open(&f, path, err))
+		return -1;
+	cprof_outfile_write(&f, data, len);
+	return cprof_outfile_commit(&f, err);
 }
