@@ -888,25 +888,25 @@ static void *walk_part(void *arg)
 #define PARTS_MIN 20000
 
 /*
- * The first half of the samples on a second thread, the second half here;
- * then the sums added (in wrapping arithmetic, as one pass would) and the
- * edges made in the order one pass meets them: the first half's, then
- * those the second half adds.
+ * Sum the samples (walk_part), from PARTS_MIN samples on in two halves,
+ * the first on a second thread; then add the sums (in wrapping
+ * arithmetic, as one pass would) and make the edges in the order one pass
+ * meets them: the first half's, then those the second half adds.
  */
 static void build_in_parts(struct builder *b, const uint32_t *loc_id, struct hot_node *hot, bool edges)
 {
-	size_t n = b->p->nsample, mid = n / 2;
-	struct hot_node *other = cprof_xcalloc(b->nall + 1, sizeof(*other));
+	size_t n = b->p->nsample, mid = n >= PARTS_MIN ? n / 2 : 0;
+	struct hot_node *other = mid ? cprof_xcalloc(b->nall + 1, sizeof(*other)) : NULL;
 	struct part parts[2] = {{.b = b, .loc_id = loc_id, .hot = other, .from = 0, .to = mid, .edges = edges},
 				{.b = b, .loc_id = loc_id, .hot = hot, .from = mid, .to = n, .edges = edges}};
 	pthread_t th;
-	bool threaded = pthread_create(&th, NULL, walk_part, &parts[0]) == 0;
+	bool threaded = mid && pthread_create(&th, NULL, walk_part, &parts[0]) == 0;
 	walk_part(&parts[1]);
 	if (threaded)
 		pthread_join(th, NULL);
-	else
+	else if (mid)
 		walk_part(&parts[0]);
-	for (size_t i = 0; i <= b->nall; i++) {
+	for (size_t i = 0; other && i <= b->nall; i++) {
 		hot[i].cum = (int64_t)((uint64_t)hot[i].cum + (uint64_t)other[i].cum);
 		hot[i].cum_div = (int64_t)((uint64_t)hot[i].cum_div + (uint64_t)other[i].cum_div);
 		hot[i].flat = (int64_t)((uint64_t)hot[i].flat + (uint64_t)other[i].flat);
@@ -926,64 +926,11 @@ static void build_in_parts(struct builder *b, const uint32_t *loc_id, struct hot
 
 static void build_graph_untagged(struct builder *b, size_t nk)
 {
-	const struct cprof_profile *p = b->p;
 	uint32_t *loc_id = cprof_xmalloc(cprof_st_mult(nk ? nk : 1, sizeof(*loc_id)));
 	for (size_t k = 0; k < nk; k++)
 		loc_id[k] = b->loc_node[k] ? b->loc_node[k]->n.id : 0;
 	struct hot_node *hot = cprof_xcalloc(b->nall + 1, sizeof(*hot));
-	bool no_edges = b->o->no_edges;
-	uint32_t prev_stamp = b->stamp;
-
-	if (p->nsample >= PARTS_MIN) {
-		build_in_parts(b, loc_id, hot, !no_edges);
-	} else {
-		for (size_t si = 0; si < p->nsample; si++) {
-			const struct cprof_sample *s = &p->sample[si];
-			int64_t w, dw;
-			if (!sample_weights(b, s, &w, &dw))
-				continue;
-			uint32_t stamp = next_stamp(b);
-			if (stamp < prev_stamp) /* wrapped */
-				for (size_t i = 0; i <= b->nall; i++)
-					hot[i].stamp = 0;
-			prev_stamp = stamp;
-			uint32_t parent = 0;
-			bool residual = false;
-			for (uint32_t i = s->nloc; i-- > 0;) {
-				uint32_t l = s->loc[i];
-				if (l >= p->nlocation)
-					continue;
-				uint32_t first = b->loc_first[l], last = b->loc_first[l + 1];
-				for (uint32_t k = last; k-- > first;) {
-					uint32_t id = loc_id[k];
-					if (!id) {
-						residual = true;
-						continue;
-					}
-					struct hot_node *h = &hot[id];
-					if (h->stamp != stamp) {
-						h->stamp = stamp;
-						h->cum_div += dw;
-						h->cum += w;
-					}
-					if (parent && id != parent && !no_edges) {
-						bool inl = k != last - 1;
-						struct gedge *e = find_edge(b, b->all[parent - 1], b->all[id - 1], residual, inl);
-						if (e->stamp != stamp) {
-							e->stamp = stamp;
-							edge_add(e, dw, w, residual, inl);
-						}
-					}
-					parent = id;
-					residual = false;
-				}
-			}
-			if (parent && !residual) {
-				hot[parent].flat_div += dw;
-				hot[parent].flat += w;
-			}
-		}
-	}
+	build_in_parts(b, loc_id, hot, !b->o->no_edges);
 	for (size_t i = 0; i < b->nall; i++) {
 		struct cprof_node *n = &b->all[i]->n;
 		const struct hot_node *h = &hot[n->id];

@@ -2393,32 +2393,19 @@ static const struct lrow *line_for_addr(const struct cu *c, uint64_t addr, size_
 /* The indexed sub at DIE offset off, walked by walk_raw (and its unit), or NULL. */
 static const struct sub *find_sub(const struct elfobj *o, Dwarf_Off off, const struct cu **uc)
 {
-	size_t lo = 0, hi = o->ncus;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (o->cus[mid].off <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
+	size_t hint = SIZE_MAX; /* none: a plain binary search */
+	size_t i = o->ncus ? upper_bound_near(&o->cus[0].off, sizeof(*o->cus), o->ncus, off, &hint) : 0;
+	if (i == 0)
 		return NULL;
-	const struct cu *c = &o->cus[lo - 1];
-	if (!c->indexed || off >= c->raw_end)
+	const struct cu *c = &o->cus[i - 1];
+	if (!c->indexed || off >= c->raw_end || !c->nsubs)
 		return NULL;
-	lo = 0;
-	hi = c->nsubs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->subs[mid].off <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || c->subs[lo - 1].off != off)
+	hint = SIZE_MAX;
+	i = upper_bound_near(&c->subs[0].off, sizeof(*c->subs), c->nsubs, off, &hint);
+	if (i == 0 || c->subs[i - 1].off != off)
 		return NULL;
 	*uc = c;
-	return &c->subs[lo - 1];
+	return &c->subs[i - 1];
 }
 
 /*
