@@ -770,12 +770,7 @@ struct hot_node {
 	int64_t cum, cum_div, flat, flat_div;
 };
 
-/*
- * Samples [from, to) into hot (stamps of its own) and, with edges, into
- * acc: each edge once, in the order first met, with its weights and flags
- * as build_graph_untagged gives them (residual if any sample says so,
- * inline if every sample does, each sample counted once).
- */
+/* An edge as one part of the samples sees it (walk_part). */
 struct edge_acc {
 	uint64_t key; /* source id << 32 | destination id */
 	int64_t w, dw;
@@ -824,6 +819,12 @@ static struct edge_acc *part_edge(struct part *w, uint64_t key)
 	return e;
 }
 
+/*
+ * Samples [from, to) into hot (stamps of its own) and, with edges, into
+ * acc: each edge once, in the order first met, with its weights and flags
+ * as one pass gives them (residual if any sample says so, inline if every
+ * sample does, each sample counted once).
+ */
 static void *walk_part(void *arg)
 {
 	struct part *w = arg;

@@ -338,10 +338,12 @@ static uint32_t *none_array(size_t n);
  * ones (same mapping, address and folding) are found by sorting instead,
  * which reads memory in order. same_loc[i] is the first location equal to
  * location i, or CPROF_NONE for a location with lines; NULL when the
- * conditions do not hold.
+ * conditions do not hold (or there are many mappings to compare).
  */
 static uint32_t *lineless_classes(const struct cprof_profile *src)
 {
+	if (src->nmapping > 64)
+		return NULL; /* the pairwise check below would cost more than it saves */
 	for (size_t i = 0; i < src->nmapping; i++) {
 		const struct cprof_mapping *a = &src->mapping[i];
 		struct mapping_key ka = mapping_key_of(a, a->build_id, a->file);
@@ -352,8 +354,6 @@ static uint32_t *lineless_classes(const struct cprof_profile *src)
 				return NULL;
 		}
 	}
-	if (src->nmapping >= UINT32_MAX / 2)
-		return NULL;
 	uint32_t *same = none_array(src->nlocation);
 	struct xf_loc_ord *ord = cprof_xmalloc(cprof_st_mult(src->nlocation ? src->nlocation : 1, sizeof(*ord)));
 	size_t n = 0;

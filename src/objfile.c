@@ -2390,8 +2390,8 @@ static const struct lrow *line_for_addr(const struct cu *c, uint64_t addr, size_
 	return &c->rows[lo - 1];
 }
 
-/* The indexed sub at DIE offset off, walked by walk_raw (and its unit), or NULL. */
-static const struct sub *find_sub(const struct elfobj *o, Dwarf_Off off, const struct cu **uc)
+/* The indexed sub at DIE offset off, walked by walk_raw, or NULL. */
+static const struct sub *find_sub(const struct elfobj *o, Dwarf_Off off)
 {
 	size_t hint = SIZE_MAX; /* none: a plain binary search */
 	size_t i = o->ncus ? upper_bound_near(&o->cus[0].off, sizeof(*o->cus), o->ncus, off, &hint) : 0;
@@ -2404,7 +2404,6 @@ static const struct sub *find_sub(const struct elfobj *o, Dwarf_Off off, const s
 	i = upper_bound_near(&c->subs[0].off, sizeof(*c->subs), c->nsubs, off, &hint);
 	if (i == 0 || c->subs[i - 1].off != off)
 		return NULL;
-	*uc = c;
 	return &c->subs[i - 1];
 }
 
@@ -2417,7 +2416,6 @@ static const char *raw_die_name(const struct elfobj *o, const struct cu *c, cons
 {
 	for (int k = c->go ? 2 : 0; k < 3; k++) {
 		const struct sub *d = s;
-		const struct cu *dc = c;
 		for (int chain = 16;; chain--) {
 			if (!d->raw)
 				return NULL;
@@ -2425,7 +2423,7 @@ static const char *raw_die_name(const struct elfobj *o, const struct cu *c, cons
 				return d->nm[k];
 			if (!d->origin || chain == 0)
 				break;
-			d = find_sub(o, d->origin, &dc);
+			d = find_sub(o, d->origin);
 			if (!d)
 				return NULL;
 		}
