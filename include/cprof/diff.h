@@ -1,7 +1,7 @@
 /*
  * diff.h - `cprof diff`: compare the profiles of a base run (or several)
  * with those of a new run (or several) function by function, and judge
- * which changes are regressions (src/diff.c). The renderers of the result
+ * which changes are regressions (src/pipeline/diff.c). The renderers of the result
  * are in render/diff_text.c (table, Markdown), render/diff_json.c and
  * render/flame_diff.c (differential flame graph).
  *

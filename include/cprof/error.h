@@ -1,7 +1,7 @@
 /*
  * error.h - one error list for the library. Library code (formats/, render/,
  * the pipeline) never prints or exits: it fills a struct cprof_error and
- * returns -1. Only the command layer (src/main.c) talks to the user.
+ * returns -1. Only the command layer (src/cmd/main.c) talks to the user.
  *
  * Messages follow the house style: lower case, no full stop, quoted subject.
  */

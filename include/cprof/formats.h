@@ -16,7 +16,7 @@
 
 /*
  * Limits against hostile input; raised (or lowered) with the -max_* flags
- * (src/limits.c). Each is checked where the input is read, and a profile
+ * (src/cmd/limits.c). Each is checked where the input is read, and a profile
  * past one fails with CPROF_E_LIMIT and a message naming the flag.
  */
 struct cprof_limits {

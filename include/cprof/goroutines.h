@@ -5,7 +5,7 @@
  *   debug=1 goroutine profile  ──► legacy count parser ───────────┤ one
  *   profile.proto goroutine profile ──► proto decoder ────────────┤ model
  *                                                                 ▼
- *   cprof_goroutines_summarize()   src/goroutines.c: filter, group equal
+ *   cprof_goroutines_summarize()   src/runtime/goroutines.c: filter, group equal
  *        │                         stacks and states, busiest first
  *        ▼
  *   cprof_goroutines_render_text() / _json()   render/goroutines.c
@@ -69,7 +69,7 @@
 int cprof_goroutine_dump_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			       struct cprof_error *err);
 
-/* ---- the summary (src/goroutines.c) -------------------------------------- */
+/* ---- the summary (src/runtime/goroutines.c) -------------------------------------- */
 
 struct cprof_goroutine_frame {
 	const char *function; /* "" when the location is not symbolized */

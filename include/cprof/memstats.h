@@ -3,7 +3,7 @@
  * heap?debug=1 (or allocs?debug=1) profile, and `cprof memstats`.
  *
  *   text ──► cprof_memstats_parse()    formats/memstats.c
- *        ──► cprof_memstats_derive()   src/memstats.c: effective memory,
+ *        ──► cprof_memstats_derive()   src/runtime/memstats.c: effective memory,
  *                                      overheads, GC pause percentiles
  *        ──► cprof_memstats_render_text() / _json()   render/memstats.c
  *

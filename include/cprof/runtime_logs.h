@@ -12,7 +12,7 @@
  *   cprof_schedlog_add_line()           formats/schedtrace.c
  *        │
  *        ▼
- *   cprof_gc_summarize()                src/gcstats.c: percentiles, CPU shares,
+ *   cprof_gc_summarize()                src/runtime/gcstats.c: percentiles, CPU shares,
  *   cprof_sched_summarize()             MMU, trends, hints, diagnoses
  *        │
  *        ▼
@@ -264,7 +264,7 @@ void cprof_schedlog_line_fn(void *ctx, const char *line, size_t len);
 void cprof_schedlog_parse_buffer(struct cprof_schedlog *log, const char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
-/* Analysis (src/gcstats.c, src/schedstats.c)                           */
+/* Analysis (src/runtime/gcstats.c, src/runtime/schedstats.c)                           */
 
 /* A distribution: nearest-rank percentiles, sorted[ceil(p/100*n)-1]. */
 struct cprof_dist {
@@ -378,7 +378,7 @@ struct cprof_sched_summary {
 	struct cprof_mmm idleprocs, util_pct, runqueue, local_sum, local_max, threads, idlethreads,
 		spinning, runnable, syscall_threads, imbalance, goroutines;
 	bool has_local, has_spinning;
-	size_t starved, imbalanced, saturated; /* samples of each kind (see src/schedstats.c) */
+	size_t starved, imbalanced, saturated; /* samples of each kind (see src/runtime/schedstats.c) */
 	struct cprof_sched_interval interval[CPROF_MAX_INTERVALS];
 	size_t ninterval;
 	struct cprof_hint diag[CPROF_MAX_HINTS];
@@ -390,7 +390,7 @@ struct cprof_sched_summary {
 void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_summary *s);
 
 /* ------------------------------------------------------------------ */
-/* Comparison tables (src/gcstats.c, src/schedstats.c)                  */
+/* Comparison tables (src/runtime/gcstats.c, src/runtime/schedstats.c)                  */
 
 /* One key figure of a summary, for -base comparisons and the JSON deltas. */
 struct cprof_metric {

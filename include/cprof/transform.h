@@ -18,7 +18,7 @@
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
 
-/* ---- merging (src/merge.c) ------------------------------------------------ */
+/* ---- merging (src/pipeline/merge.c) ------------------------------------------------ */
 
 /*
  * pprof's combineProfiles (Go 1.19): rescale to common units
@@ -45,7 +45,7 @@ void cprof_profile_scale_n(struct cprof_profile *p, const double *ratios);
 int cprof_profile_apply_base(struct cprof_profile *src, struct cprof_profile *base, bool diff_base,
 			     bool normalize, struct cprof_profile **out, struct cprof_error *err);
 
-/* ---- sample index (src/sample_index.c) ------------------------------------ */
+/* ---- sample index (src/pipeline/sample_index.c) ------------------------------------ */
 
 /*
  * pprof's SampleIndexByName: "" = default_sample_type or the last type; a
@@ -55,7 +55,7 @@ int cprof_profile_apply_base(struct cprof_profile *src, struct cprof_profile *ba
 int cprof_sample_index(const struct cprof_profile *p, const char *name, int *index,
 		       struct cprof_error *err);
 
-/* ---- frames and filters (src/filter.c, src/prune.c) ----------------------- */
+/* ---- frames and filters (src/pipeline/filter.c, src/pipeline/prune.c) ----------------------- */
 
 /* drop_frames/keep_frames pruning (pprof's RemoveUninteresting). */
 int cprof_profile_remove_uninteresting(struct cprof_profile *p, struct cprof_error *err);
@@ -82,7 +82,7 @@ int cprof_profile_filter(struct cprof_profile *p, const struct cprof_filter_opts
 int cprof_profile_add_tag_frames(struct cprof_profile *p, const char *tagroot, const char *tagleaf,
 				 const char *out_unit, struct strbuf *notes, struct cprof_error *err);
 
-/* ---- numeric label units (src/labelunits.c) ------------------------------ */
+/* ---- numeric label units (src/pipeline/labelunits.c) ------------------------------ */
 
 struct cprof_label_unit {
 	const char *key;  /* interned in the profile */
@@ -101,7 +101,7 @@ size_t cprof_profile_num_label_units(struct cprof_profile *p, struct cprof_label
 /* The unit of key in a table from cprof_profile_num_label_units, or NULL. */
 const char *cprof_label_unit_find(const struct cprof_label_unit *u, size_t n, const char *key);
 
-/* ---- granularity (src/aggregate.c) ---------------------------------------- */
+/* ---- granularity (src/pipeline/aggregate.c) ---------------------------------------- */
 
 enum cprof_granularity {
 	CPROF_GRAN_FUNCTIONS, /* the default */

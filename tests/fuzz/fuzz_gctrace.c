@@ -1,4 +1,4 @@
-/* fuzz_gctrace.c - fuzz target: GODEBUG=gctrace=1 logs (formats/gctrace.c, src/gcstats.c). */
+/* fuzz_gctrace.c - fuzz target: GODEBUG=gctrace=1 logs (formats/gctrace.c, src/runtime/gcstats.c). */
 #include "cprof/runtime_logs.h"
 #include "fuzz.h"
 

@@ -1,4 +1,4 @@
-/* fuzz_memstats.c - fuzz target: the "# runtime.MemStats" block (formats/memstats.c, src/memstats.c). */
+/* fuzz_memstats.c - fuzz target: the "# runtime.MemStats" block (formats/memstats.c, src/runtime/memstats.c). */
 #include "cprof/memstats.h"
 #include "fuzz.h"
 

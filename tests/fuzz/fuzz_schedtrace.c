@@ -1,4 +1,4 @@
-/* fuzz_schedtrace.c - fuzz target: GODEBUG=schedtrace logs (formats/schedtrace.c, src/schedstats.c). */
+/* fuzz_schedtrace.c - fuzz target: GODEBUG=schedtrace logs (formats/schedtrace.c, src/runtime/schedstats.c). */
 #include "cprof/runtime_logs.h"
 #include "fuzz.h"
 

@@ -6,7 +6,7 @@
 #include "cprof/arena.h"
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
-#include "../../src/options.h"
+#include "src/driver/options.h"
 
 int test_arena_alignment(void)
 {

@@ -1,5 +1,5 @@
 /*
- * test_diff.c - the rules of src/diff.c (include/cprof/diff.h) on small
+ * test_diff.c - the rules of src/pipeline/diff.c (include/cprof/diff.h) on small
  * folded-stack profiles: thresholds, the noise floor, new and gone
  * entries, normalization, the noise rule for several runs, cum under
  * recursion, and the renderers' basic shape.

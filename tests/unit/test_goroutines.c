@@ -1,6 +1,6 @@
 /*
  * test_goroutines.c - the goroutine dump parser (formats/goroutine_dump.c)
- * and the grouping of `cprof goroutines` (src/goroutines.c).
+ * and the grouping of `cprof goroutines` (src/runtime/goroutines.c).
  *
  * The dumps are cut from testdata/goroutines/ (Go 1.19, runtime output)
  * and testdata/goroutines/handmade_go123.txt (newer header forms).

@@ -1,6 +1,6 @@
 /*
  * test_memstats.c - the runtime.MemStats block parser (formats/memstats.c)
- * and the derived figures (src/memstats.c).
+ * and the derived figures (src/runtime/memstats.c).
  */
 #include <math.h>
 #include <stdlib.h>

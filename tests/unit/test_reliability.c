@@ -6,7 +6,7 @@
 #include "cprof/formats.h"
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
-#include "src/limits.h"
+#include "src/cmd/limits.h"
 
 static const char folded[] = "main;a;b 3\nmain;a;c 2\nmain;d 1\n";
 

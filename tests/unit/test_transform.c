@@ -12,7 +12,7 @@
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
 #include "cprof/transform.h"
-#include "../../src/transform_internal.h"
+#include "src/pipeline/transform_internal.h"
 
 /* ---- building profiles by hand -------------------------------------------- */
 

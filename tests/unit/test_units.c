@@ -1,4 +1,4 @@
-/* test_units.c - pprof's measurement rules and Go's formatting (src/units.c). */
+/* test_units.c - pprof's measurement rules and Go's formatting (src/core/units.c). */
 #include <stdlib.h>
 #include <time.h>
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the input limits (src/limits.c, the checks in
+ * Unit tests of the input limits (src/cmd/limits.c, the checks in
  * formats/registry.c and formats/pprof_read.c) and of the warnings of
  * cprof_profile_lint() (formats/pprof_valid.c): test_reliability.c.
  */

@@ -4,10 +4,10 @@
  */
 #include <stdio.h>
 
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/util.h"
-#include "options.h"
-#include "version.h"
+#include "src/driver/options.h"
+#include "src/cmd/version.h"
 
 int cmd_version(int argc, char **argv)
 {

@@ -1,4 +1,4 @@
-/* version.h - `cprof version` (src/version.c). */
+/* version.h - `cprof version` (src/cmd/version.c). */
 #ifndef CPROF_VERSION_H
 #define CPROF_VERSION_H
 #include <stdio.h>

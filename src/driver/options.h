@@ -1,6 +1,6 @@
 /*
  * options.h - the command line of report mode, declared once as a table
- * (src/options.c) that both the parser and --help walk.
+ * (src/driver/options.c) that both the parser and --help walk.
  *
  * Flags follow Go's flag package, as pprof's do: -name and --name,
  * -name=value and -name value (not for booleans: -name=false), parsing

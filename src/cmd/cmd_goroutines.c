@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/formats.h"
 #include "cprof/goroutines.h"
-#include "subcmd_flags.h"
+#include "src/cmd/subcmd_flags.h"
 
 static const char synopsis[] = "cprof goroutines [-json] [-focus=re] [-ignore=re] DUMP";
 static const char summary[] =

@@ -1,12 +1,12 @@
 /*
  * cmd_gctrace.c - `cprof gctrace [flags] LOG...`: read GODEBUG=gctrace=1
- * logs and say what they mean (src/gcstats.c), as text, JSON or an SVG
+ * logs and say what they mean (src/runtime/gcstats.c), as text, JSON or an SVG
  * chart, alone or side by side with a -base log. The driver is
- * src/runtime_cmd.c; this file is the gctrace column of its table.
+ * src/cmd/runtime_cmd.c; this file is the gctrace column of its table.
  */
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/runtime_logs.h"
-#include "runtime_cmd.h"
+#include "src/cmd/runtime_cmd.h"
 
 static void init(void *log)
 {

@@ -29,7 +29,7 @@
 
 #include "cprof/transform.h"
 #include "cprof/units.h"
-#include "transform_internal.h"
+#include "src/pipeline/transform_internal.h"
 
 /* Go's int64(f) on amd64: truncation, and 0x8000000000000000 when out of range. */
 static int64_t go_f2i(double f)

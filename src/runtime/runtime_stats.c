@@ -1,6 +1,6 @@
 /*
  * runtime_stats.c - the statistics both runtime-log summaries use
- * (src/gcstats.c, src/schedstats.c): nearest-rank distributions, running
+ * (src/runtime/gcstats.c, src/runtime/schedstats.c): nearest-rank distributions, running
  * mean/min/max, and the list of hints (see include/cprof/runtime_logs.h).
  */
 #include <math.h>

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/formats.h"
 #include "formats/dump.h"
-#include "subcmd_flags.h"
+#include "src/cmd/subcmd_flags.h"
 
 static const char synopsis[] = "cprof dump [-proto] [-go119] FILE";
 static const char summary[] =

@@ -4,7 +4,7 @@
  *   cprof diff [flags] BASE NEW
  *   cprof diff [flags] BASE1 BASE2 ... -- NEW1 NEW2 ...
  *
- * The comparison is src/diff.c (rules in include/cprof/diff.h), the
+ * The comparison is src/pipeline/diff.c (rules in include/cprof/diff.h), the
  * outputs are render/diff_text.c, render/diff_json.c and
  * render/flame_diff.c. Exit status: 0 no regression, 1 at least one
  * regression (never with -threshold=0), 2 any error, usage errors
@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/diff.h"
 #include "cprof/formats.h"
 #include "cprof/outfile.h"
-#include "subcmd_flags.h"
+#include "src/cmd/subcmd_flags.h"
 
 static const char synopsis[] = "cprof diff [flags] BASE NEW\n"
 			       "       cprof diff [flags] BASE1 BASE2 ... -- NEW1 NEW2 ...";

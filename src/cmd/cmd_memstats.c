@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/formats.h"
 #include "cprof/memstats.h"
-#include "subcmd_flags.h"
+#include "src/cmd/subcmd_flags.h"
 
 static const char synopsis[] = "cprof memstats [-json] HEAP.txt";
 static const char summary[] =

@@ -1,10 +1,10 @@
 /*
  * commands.h - cprof's subcommands. Each lives in its own src/cmd_*.c and
- * is listed once in the table of src/commands.c; src/main.c dispatches on argv[1]
+ * is listed once in the table of src/cmd/commands.c; src/cmd/main.c dispatches on argv[1]
  * and prints the list in `cprof --help`. Anything that is not a
  * subcommand name is report mode (pprof's command line).
  *
- * The table itself is in src/commands.c.
+ * The table itself is in src/cmd/commands.c.
  *
  * A command gets argv without the program name (argv[0] is the command
  * name) and returns the exit status: 0 success, 1 a CI gate tripped,

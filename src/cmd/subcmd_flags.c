@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "subcmd_flags.h"
+#include "src/cmd/subcmd_flags.h"
 
 static const struct subcmd_flag *find(const struct subcmd_flag *flags, size_t n, const char *name, size_t len)
 {

@@ -25,7 +25,7 @@
 
 #include "cprof/graph.h"
 #include "cprof/symbolize.h"
-#include "transform_internal.h"
+#include "src/pipeline/transform_internal.h"
 
 void cprof_symbolize_parse(const char *spec, struct cprof_symbolize_opts *o, struct strbuf *notes)
 {

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "limits.h"
-#include "options.h"
+#include "src/cmd/commands.h"
+#include "src/cmd/limits.h"
+#include "src/driver/options.h"
 
 #define F(field) offsetof(struct cprof_config, field)
 #define FMT_FLAG(name, flag, rx, help) {flag, OPT_FORMAT, CPROF_FMT_##name, rx ? "" : NULL, "Output formats (select at most one)", help},

@@ -1,6 +1,6 @@
 /*
  * runtime_cmd.h - the one driver behind `cprof gctrace` and `cprof
- * schedtrace`: options (src/subcmd_flags.c, as every subcommand), reading
+ * schedtrace`: options (src/cmd/subcmd_flags.c, as every subcommand), reading
  * several logs into one, summarising, rendering as text, JSON or SVG,
  * alone or beside a -base log, writing the output, and the
  * -max_regression gate. Each command is a table of its log's functions

@@ -20,7 +20,7 @@
 #include "cprof/strbuf.h"
 #include "cprof/transform.h"
 #include "cprof/units.h"
-#include "transform_internal.h"
+#include "src/pipeline/transform_internal.h"
 
 struct keys {
 	const char **k; /* interned */

@@ -1,13 +1,13 @@
 /*
  * cmd_schedtrace.c - `cprof schedtrace [flags] LOG...`: read
  * GODEBUG=schedtrace=X[,scheddetail=1] logs and say what they mean
- * (src/schedstats.c), as text, JSON or an SVG chart, alone or side by
- * side with a -base log. The driver is src/runtime_cmd.c; this file is
+ * (src/runtime/schedstats.c), as text, JSON or an SVG chart, alone or side by
+ * side with a -base log. The driver is src/cmd/runtime_cmd.c; this file is
  * the schedtrace column of its table.
  */
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/runtime_logs.h"
-#include "runtime_cmd.h"
+#include "src/cmd/runtime_cmd.h"
 
 static void init(void *log)
 {

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cprof/strbuf.h"
-#include "viewer.h"
+#include "src/ui/viewer.h"
 
 extern char **environ;
 

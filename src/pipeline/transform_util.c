@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transform_internal.h"
+#include "src/pipeline/transform_internal.h"
 
 void xf_pairmap_release(struct xf_pairmap *m)
 {

@@ -18,7 +18,7 @@
 
 #include "cprof/formats.h"
 #include "cprof/util.h"
-#include "limits.h"
+#include "src/cmd/limits.h"
 
 struct limit_flag {
 	const char *name;

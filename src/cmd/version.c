@@ -9,7 +9,7 @@
 #include <protobuf-c/protobuf-c.h>
 #include <zlib.h>
 
-#include "version.h"
+#include "src/cmd/version.h"
 
 void cprof_version_print(FILE *f)
 {

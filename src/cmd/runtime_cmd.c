@@ -6,7 +6,7 @@
  *                            [-base=FILE [-max_regression=PCT]] LOG...
  *
  * Flags follow Go's flag package like the rest of cprof, through
- * src/subcmd_flags.c; "-" alone is a file (standard input).
+ * src/cmd/subcmd_flags.c; "-" alone is a file (standard input).
  */
 #include <errno.h>
 #include <math.h>
@@ -18,11 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "src/cmd/commands.h"
 #include "cprof/outfile.h"
 #include "cprof/util.h"
-#include "runtime_cmd.h"
-#include "subcmd_flags.h"
+#include "src/cmd/runtime_cmd.h"
+#include "src/cmd/subcmd_flags.h"
 
 struct rt_opts {
 	bool text, json, svg;

@@ -21,10 +21,10 @@
 #include "cprof/report.h"
 #include "cprof/symbolize.h"
 #include "cprof/transform.h"
-#include "commands.h"
-#include "limits.h"
-#include "options.h"
-#include "viewer.h"
+#include "src/cmd/commands.h"
+#include "src/cmd/limits.h"
+#include "src/driver/options.h"
+#include "src/ui/viewer.h"
 
 #define EXIT_FATAL CPROF_EXIT_FATAL
 #define EXIT_USAGE CPROF_EXIT_USAGE

@@ -16,7 +16,7 @@
 #include "cprof/regex.h"
 #include "cprof/strbuf.h"
 #include "cprof/transform.h"
-#include "transform_internal.h"
+#include "src/pipeline/transform_internal.h"
 
 size_t xf_simplify_func(const char *name, const char **start)
 {
