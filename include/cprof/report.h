@@ -33,6 +33,9 @@
 	X(PDF, "pdf", 0, "Outputs a graph in PDF format")                          \
 	X(PS, "ps", 0, "Outputs a graph in PS format")                             \
 	X(WEB, "web", 0, "Visualize graph through web browser")                    \
+	X(EOG, "eog", 0, "Visualize graph through eog")                            \
+	X(EVINCE, "evince", 0, "Visualize graph through evince")                   \
+	X(GV, "gv", 0, "Visualize graph through gv")                               \
 	X(CALLGRIND, "callgrind", 0, "Outputs a graph in callgrind format")        \
 	X(KCACHEGRIND, "kcachegrind", 0, "Visualize report in KCachegrind")        \
 	X(LIST, "list", 1, "Output annotated source for functions matching regexp")  \

@@ -290,9 +290,16 @@ limit_bad_value)
 	timeout "$limit" "$cprof" -top -max_depth >"$tmp/out" 2>"$tmp/err"
 	[ $? -eq 64 ] || fail "-max_depth without a value" ;;
 missing_binary)
-	# a binary named on the command line that does not exist is a missing input
+	# a binary named on the command line that does not exist is a source that
+	# fails to read: as pprof, a warning, and the report of the others
 	need "$td/go/cpu.pb.gz"
-	error "$tmp/no-such-binary" -top "$tmp/no-such-binary" "$td/go/cpu.pb.gz"
+	run x -top "$tmp/no-such-binary" "$td/go/cpu.pb.gz"
+	[ $rc -eq 0 ] || fail "missing first source: exit $rc: $(cat "$tmp/err")"
+	grep -qx "$tmp/no-such-binary: cannot open: no such file or directory" "$tmp/err" || fail "warning: $(cat "$tmp/err")"
+	grep -qx 'Fetched 1 source profiles out of 2' "$tmp/err" || fail "count: $(cat "$tmp/err")"
+	grep -q '^File: workload' "$tmp/out" || fail "no report: $(head -3 "$tmp/out")"
+	# alone, it is the error
+	error "$tmp/no-such-binary" -top "$tmp/no-such-binary"
 	# a profile whose mappings name binaries that are gone: still a report
 	need "$td/gperf/cpu.prof"
 	run x -top "$td/gperf/cpu.prof"
