@@ -608,6 +608,8 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 	const char *subject;
 	cprof_shell_interruptible(true);
 	int rc = cprof_ui_report(sh->s, &rq, true, &err, &subject);
+	if (rc && cprof_interrupted() && cprof_shell_reader_is_terminal(sh->in))
+		fputc('\n', stderr); /* after the terminal's "^C" */
 	cprof_shell_interruptible(false);
 	if (rc) {
 		if (subject && *subject)
@@ -796,9 +798,10 @@ int cprof_shell_main(struct cprof_session *s, const struct cprof_report_config *
 		}
 		if (r == 0 && !line)
 			break; /* end of input */
+		/* a last line without its newline is run, then the prompt comes once more, as pprof's */
 		int quit = expand_and_process(&sh, line);
 		free(line);
-		if (quit || r == 0)
+		if (quit)
 			break;
 	}
 	cprof_shell_reader_close(sh.in);
