@@ -77,27 +77,27 @@ void cprof_clean_path(const char *path, struct strbuf *out)
 
 int64_t cprof_node_flat(const struct cprof_node *n)
 {
-	return n->flat_div ? n->flat / n->flat_div : n->flat;
+	return n->flat_div ? cprof_div_wrap(n->flat, n->flat_div) : n->flat;
 }
 
 int64_t cprof_node_cum(const struct cprof_node *n)
 {
-	return n->cum_div ? n->cum / n->cum_div : n->cum;
+	return n->cum_div ? cprof_div_wrap(n->cum, n->cum_div) : n->cum;
 }
 
 int64_t cprof_edge_weight(const struct cprof_edge *e)
 {
-	return e->weight_div ? e->weight / e->weight_div : e->weight;
+	return e->weight_div ? cprof_div_wrap(e->weight, e->weight_div) : e->weight;
 }
 
 int64_t cprof_tag_flat(const struct cprof_tag *t)
 {
-	return t->flat_div ? t->flat / t->flat_div : t->flat;
+	return t->flat_div ? cprof_div_wrap(t->flat, t->flat_div) : t->flat;
 }
 
 int64_t cprof_tag_cum(const struct cprof_tag *t)
 {
-	return t->cum_div ? t->cum / t->cum_div : t->cum;
+	return t->cum_div ? cprof_div_wrap(t->cum, t->cum_div) : t->cum;
 }
 
 void cprof_path_base(const char *path, struct strbuf *out)
@@ -245,21 +245,13 @@ static double go_log2(double x)
 	return log(frac) * (1 / 0.693147180559945309417232121458176568) + (double)exp;
 }
 
-/* int64(f) as Go on amd64 computes it (out of range and NaN give MinInt64). */
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
-}
-
 static double edge_entropy(struct cprof_edge *const *edges, size_t n, int64_t self)
 {
 	double score = 0;
 	int64_t total = self;
 	for (size_t i = 0; i < n; i++)
 		if (edges[i]->weight > 0)
-			total += cprof_abs64(edges[i]->weight);
+			total = cprof_add_wrap(total, cprof_abs64(edges[i]->weight));
 	if (total != 0) {
 		for (size_t i = 0; i < n; i++) {
 			double frac = (double)cprof_abs64(edges[i]->weight) / (double)total;
@@ -284,7 +276,7 @@ static int64_t entropy_score(const struct cprof_node *n)
 		score++;
 	else
 		score += edge_entropy(n->out, n->nout, n->flat);
-	return (int64_t)((uint64_t)go_f2i(score * (double)n->cum) + (uint64_t)n->flat); /* wraps, as Go */
+	return cprof_add_wrap(cprof_f2i(score * (double)n->cum), n->flat); /* wraps, as Go */
 }
 
 void cprof_nodes_sort(struct cprof_node **nodes, size_t n, enum cprof_node_order o)
@@ -332,8 +324,8 @@ void cprof_graph_sum(const struct cprof_graph *g, int64_t *flat, int64_t *cum)
 {
 	int64_t f = 0, c = 0;
 	for (size_t i = 0; i < g->nnodes; i++) {
-		f += g->nodes[i]->flat;
-		c += g->nodes[i]->cum;
+		f = cprof_add_wrap(f, g->nodes[i]->flat);
+		c = cprof_add_wrap(c, g->nodes[i]->cum);
 	}
 	if (flat)
 		*flat = f;

@@ -441,8 +441,8 @@ static struct gedge *new_edge(struct builder *b, struct gnode *src, struct gnode
 
 static void edge_add(struct gedge *e, int64_t dw, int64_t w, bool residual, bool inl)
 {
-	e->e.weight_div += dw;
-	e->e.weight += w;
+	e->e.weight_div = cprof_add_wrap(e->e.weight_div, dw);
+	e->e.weight = cprof_add_wrap(e->e.weight, w);
 	if (residual)
 		e->e.residual = true;
 	if (!inl)
@@ -553,11 +553,11 @@ static struct cprof_tag *find_tag(struct builder *b, struct cprof_tag ***arr, si
 static void tag_add(struct cprof_tag *t, int64_t dw, int64_t w, bool flat)
 {
 	if (flat) {
-		t->flat_div += dw;
-		t->flat += w;
+		t->flat_div = cprof_add_wrap(t->flat_div, dw);
+		t->flat = cprof_add_wrap(t->flat, w);
 	} else {
-		t->cum_div += dw;
-		t->cum += w;
+		t->cum_div = cprof_add_wrap(t->cum_div, dw);
+		t->cum = cprof_add_wrap(t->cum, w);
 	}
 }
 
@@ -565,11 +565,11 @@ static void add_sample(struct builder *b, struct gnode *gn, int64_t dw, int64_t 
 {
 	struct cprof_node *n = &gn->n;
 	if (flat) {
-		n->flat_div += dw;
-		n->flat += w;
+		n->flat_div = cprof_add_wrap(n->flat_div, dw);
+		n->flat = cprof_add_wrap(n->flat, w);
 	} else {
-		n->cum_div += dw;
-		n->cum += w;
+		n->cum_div = cprof_add_wrap(n->cum_div, dw);
+		n->cum = cprof_add_wrap(n->cum, w);
 	}
 	if (b->o->no_tags)
 		return;
@@ -727,16 +727,16 @@ static void *walk_part(void *arg)
 				struct hot_node *h = &hot[id];
 				if (h->stamp != stamp) {
 					h->stamp = stamp;
-					h->cum_div += dw;
-					h->cum += wt;
+					h->cum_div = cprof_add_wrap(h->cum_div, dw);
+					h->cum = cprof_add_wrap(h->cum, wt);
 				}
 				if (w->edges && parent && id != parent) {
 					bool inl = k != last - 1;
 					struct edge_acc *e = part_edge(w, (uint64_t)parent << 32 | id);
 					if (e->stamp != stamp) {
 						e->stamp = stamp;
-						e->dw += dw;
-						e->w += wt;
+						e->dw = cprof_add_wrap(e->dw, dw);
+						e->w = cprof_add_wrap(e->w, wt);
 						e->residual |= residual;
 						e->inl &= inl;
 					}
@@ -746,8 +746,8 @@ static void *walk_part(void *arg)
 			}
 		}
 		if (parent && !residual) {
-			hot[parent].flat_div += dw;
-			hot[parent].flat += wt;
+			hot[parent].flat_div = cprof_add_wrap(hot[parent].flat_div, dw);
+			hot[parent].flat = cprof_add_wrap(hot[parent].flat, wt);
 		}
 	}
 	return NULL;
@@ -776,10 +776,10 @@ static void build_in_parts(struct builder *b, const uint32_t *loc_id, struct hot
 	else if (mid)
 		walk_part(&parts[0]);
 	for (size_t i = 0; other && i <= b->nall; i++) {
-		hot[i].cum = (int64_t)((uint64_t)hot[i].cum + (uint64_t)other[i].cum);
-		hot[i].cum_div = (int64_t)((uint64_t)hot[i].cum_div + (uint64_t)other[i].cum_div);
-		hot[i].flat = (int64_t)((uint64_t)hot[i].flat + (uint64_t)other[i].flat);
-		hot[i].flat_div = (int64_t)((uint64_t)hot[i].flat_div + (uint64_t)other[i].flat_div);
+		hot[i].cum = cprof_add_wrap(hot[i].cum, other[i].cum);
+		hot[i].cum_div = cprof_add_wrap(hot[i].cum_div, other[i].cum_div);
+		hot[i].flat = cprof_add_wrap(hot[i].flat, other[i].flat);
+		hot[i].flat_div = cprof_add_wrap(hot[i].flat_div, other[i].flat_div);
 	}
 	free(other);
 	for (int k = 0; k < 2; k++) {
@@ -803,10 +803,10 @@ static void build_graph_untagged(struct builder *b, size_t nk)
 	for (size_t i = 0; i < b->nall; i++) {
 		struct cprof_node *n = &b->all[i]->n;
 		const struct hot_node *h = &hot[n->id];
-		n->cum += h->cum;
-		n->cum_div += h->cum_div;
-		n->flat += h->flat;
-		n->flat_div += h->flat_div;
+		n->cum = cprof_add_wrap(n->cum, h->cum);
+		n->cum_div = cprof_add_wrap(n->cum_div, h->cum_div);
+		n->flat = cprof_add_wrap(n->flat, h->flat);
+		n->flat_div = cprof_add_wrap(n->flat_div, h->flat_div);
 	}
 	free(hot);
 	free(loc_id);
