@@ -822,9 +822,15 @@ struct dot_graph *dot_compose(const struct cprof_graph *g, const struct dot_conf
 		cprof_edges_sort(edges, ne);
 		for (size_t i = 0; i < ne; i++) {
 			int from = node_id(ids, n, edges[i]->src), to = node_id(ids, n, edges[i]->dest);
-			if (!from || !to)
-				continue; /* an edge to a node outside the graph: never after trimming */
-			add_edge(&k, edges[i], an[from - 1], an[to - 1], nodelets[from - 1]);
+			if (!from)
+				continue;
+			/*
+			 * An edge kept into a node left out of the graph (its flat
+			 * and cum summed to 0, while the edge cutoff is 0): pprof
+			 * draws it to node number 0, which it never declares.
+			 */
+			Agnode_t *dest = to ? an[to - 1] : new_node(k.d, k.d->g, "N0");
+			add_edge(&k, edges[i], an[from - 1], dest, nodelets[from - 1]);
 		}
 		free(edges);
 		free(ids);
