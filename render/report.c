@@ -126,34 +126,26 @@ void cprof_report_init(struct cprof_report *rpt, struct cprof_profile *prof,
 		const struct cprof_sample *s = &prof->sample[i];
 		int64_t v = sample_value(rpt, s), d = sample_div(rpt, s);
 		if (v < 0)
-			v = (int64_t)(0 - (uint64_t)v);
-		total = (int64_t)((uint64_t)total + (uint64_t)v);
-		div += d;
+			v = cprof_neg_wrap(v);
+		total = cprof_add_wrap(total, v);
+		div = cprof_add_wrap(div, d);
 		if (is_diff_base_sample(s)) {
-			diff_total += v;
-			diff_div += d;
+			diff_total = cprof_add_wrap(diff_total, v);
+			diff_div = cprof_add_wrap(diff_div, d);
 		}
 	}
 	if (diff_total > 0) {
 		total = diff_total;
 		div = diff_div;
 	}
-	rpt->total = div ? total / div : total;
-}
-
-/* int64(f) as Go computes it on amd64 (NaN and out of range: MinInt64). */
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
+	rpt->total = div ? cprof_div_wrap(total, div) : total;
 }
 
 void cprof_report_format_value(const struct cprof_report *rpt, int64_t v, struct strbuf *out)
 {
 	double r = rpt->opt.ratio;
 	if (r > 0 && r != 1)
-		v = go_f2i((double)v * r);
+		v = cprof_f2i((double)v * r);
 	cprof_scaled_label(v, rpt->opt.sample_unit, rpt->opt.output_unit, out);
 }
 
@@ -201,7 +193,7 @@ void report_profile_labels(const struct cprof_report *rpt, struct line_list *out
 		strbuf_addch(&sb, ' ');
 		if (!strcmp(unit, "ns") && total_ns != 0) {
 			strbuf_addch(&sb, '(');
-			cprof_percentage(go_f2i(total_ns), p->duration_nanos, &sb);
+			cprof_percentage(cprof_f2i(total_ns), p->duration_nanos, &sb);
 			strbuf_addch(&sb, ')');
 		}
 		line_list_add(out, sb.buf);
@@ -236,7 +228,7 @@ static void add_dropped(const struct cprof_report *rpt, struct line_list *out, i
 {
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addf(&sb, "Dropped %d %s%s (%s <= ", d, what, d > 1 ? "s" : "", cmp);
-	cprof_report_format_value(rpt, cprof_abs64(go_f2i((double)rpt->total * fraction)), &sb);
+	cprof_report_format_value(rpt, cprof_abs64(cprof_f2i((double)rpt->total * fraction)), &sb);
 	strbuf_addch(&sb, ')');
 	line_list_add(out, sb.buf);
 	strbuf_release(&sb);
@@ -251,7 +243,7 @@ void report_labels(const struct cprof_report *rpt, const struct cprof_graph *g, 
 
 	int64_t flat_sum = 0;
 	for (size_t i = 0; i < g->nnodes; i++)
-		flat_sum += cprof_node_flat(g->nodes[i]);
+		flat_sum = cprof_add_wrap(flat_sum, cprof_node_flat(g->nodes[i]));
 
 	if (o->nactive_filters > 0) {
 		line_list_add(out, "Active filters:");
@@ -452,8 +444,8 @@ void report_trimmed_graph(struct cprof_report *rpt, const struct report_graph_mo
 	struct cprof_graph *g = new_graph(rpt, m, NULL, !call_tree, true);
 	int64_t total;
 	cprof_graph_sum(g, &total, NULL);
-	int64_t node_cutoff = cprof_abs64(go_f2i((double)total * o->nodefraction));
-	int64_t edge_cutoff = cprof_abs64(go_f2i((double)total * o->edgefraction));
+	int64_t node_cutoff = cprof_abs64(cprof_f2i((double)total * o->nodefraction));
+	int64_t edge_cutoff = cprof_abs64(cprof_f2i((double)total * o->edgefraction));
 
 	if (call_tree) {
 		size_t kept;
@@ -524,14 +516,14 @@ void report_select_output_unit(struct cprof_report *rpt, const struct cprof_grap
 		min_value = max_value;
 	double r = o->ratio;
 	if (r > 0 && r != 1) {
-		min_value = go_f2i((double)min_value * r);
-		max_value = go_f2i((double)max_value * r);
+		min_value = cprof_f2i((double)min_value * r);
+		max_value = cprof_f2i((double)max_value * r);
 	}
 	const char *min_unit, *max_unit, *unit;
 	cprof_unit_scale(min_value, o->sample_unit, "minimum", &min_unit);
 	cprof_unit_scale(max_value, o->sample_unit, "minimum", &max_unit);
 	unit = min_unit;
-	int64_t min100 = (int64_t)((uint64_t)min_value * 100u); /* wraps as Go */
+	int64_t min100 = cprof_mul_wrap(min_value, 100); /* wraps as Go */
 	if (strcmp(min_unit, max_unit) && min100 < max_value && !callgrind)
 		cprof_unit_scale(min100, o->sample_unit, "minimum", &unit);
 	o->output_unit = unit[0] ? unit : o->sample_unit;

@@ -2,7 +2,7 @@
 # run_parts_diff.sh NAME - one case of tests/diff/parts_cases.txt: @P@
 # becomes a generated profile of 50,000 samples, about 30,000 distinct
 # (bench/genprof, $GENPROF; written once to $PARTS_DIR), enough for cprof
-# to build its graphs without tags on two threads (src/pipeline/graph.c, PARTS_MIN),
+# to build its graphs without tags on two threads (src/pipeline/graph_build.c, PARTS_MIN),
 # with inlined frames, recursion and labels; tests/diff/run_diff.sh then
 # compares cprof with go tool pprof. (Residual edges, drawn only by -dot,
 # come from the tagged build, which stays on one thread.)
