@@ -42,6 +42,7 @@ struct prep {
 	const char **filenames; /* function file names as the steps left them */
 	struct strbuf notes;    /* what the steps printed, replayed on reuse */
 	int64_t *totals;        /* before the filters: [2 * index + mean]; NULL with relative_percentages */
+	struct cprof_graph_cache graphs; /* what its reports share */
 	unsigned long used;
 };
 
@@ -294,6 +295,7 @@ static void prep_clear(struct prep *e)
 	strbuf_release(&e->notes);
 	free(e->filenames);
 	free(e->totals);
+	cprof_graph_cache_release(&e->graphs);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -824,6 +826,8 @@ int cprof_session_report(struct cprof_session *s, const struct cprof_request *rq
 		rpt.total = e->totals[2 * (size_t)sindex + c.mean];
 	rpt.spill = rq->spill;
 	rpt.spill_ctx = rq->spill_ctx;
+	if (!s->one_shot)
+		rpt.graphs = &e->graphs;
 	if (rq->spill)
 		strbuf_add(notes, mynotes.buf, mynotes.len), strbuf_reset(&mynotes);
 	rc = cprof_interrupted() ? cprof_error_set(err, CPROF_E_IO, "interrupted") : render(&rpt, rq->format, out, err);
