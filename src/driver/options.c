@@ -69,8 +69,11 @@ const struct cprof_opt cprof_opts[] = {
 	{"buildid", OPT_STRING, F(buildid), NULL, "Source options", "Override build id for first mapping"},
 	{"add_comment", OPT_STRING, F(add_comment), NULL, "Source options", "Annotation string to record in the profile"},
 	{"all_frames", OPT_BOOL, F(all_frames), NULL, "Source options", "Ignore drop_frames and keep_frames regexps"},
-	{"seconds", OPT_INT, F(seconds), NULL, "Source options", "Length of time for dynamic profiles (accepted, unused: no remote sources)"},
-	{"timeout", OPT_INT, F(timeout), NULL, "Source options", "Timeout in seconds for fetching a profile (accepted, unused)"},
+	{"seconds", OPT_INT, F(seconds), NULL, "Source options", "Length of time for dynamic profiles (?seconds= of a URL)"},
+	{"timeout", OPT_INT, F(timeout), NULL, "Source options", "Timeout in seconds for fetching a profile (default 1.5 x seconds, else 60)"},
+	{"tls_cert", OPT_STRING, F(tls_cert), NULL, "Source options", "TLS client certificate file for fetching profile and symbols"},
+	{"tls_key", OPT_STRING, F(tls_key), NULL, "Source options", "TLS private key file for fetching profile and symbols"},
+	{"tls_ca", OPT_STRING, F(tls_ca), NULL, "Source options", "TLS CA certs file for fetching profile and symbols"},
 	{"tools", OPT_STRING, F(tools), NULL, "Source options", "Path for object tool pathnames (accepted, unused: tools are built in)"},
 
 	{"inuse_space", OPT_BOOL, F(inuse_space), NULL, "Legacy convenience options", "Same as -sample_index=inuse_space"},
