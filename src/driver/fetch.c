@@ -107,11 +107,7 @@ static bool parse_int32(const char *s, size_t n, int64_t *out)
 	return true;
 }
 
-/*
- * Go's cmd/pprof adjustURL: the URL to fetch, and the time the request
- * may take, or false when source is not a URL.
- */
-static bool adjust_url(const char *source, int seconds, int timeout, struct strbuf *out, int64_t *timeout_ms)
+bool cprof_fetch_adjust_url(const char *source, int seconds, int timeout, struct strbuf *out, int64_t *timeout_ms)
 {
 	struct cprof_url u;
 	bool ok = cprof_url_parse(&u, source) == 0;
@@ -181,7 +177,7 @@ void cprof_fetch_start(struct cprof_fetch *f, const char *const *srcs, size_t n,
 	size_t first = f->ndl;
 	for (size_t i = 0; i < n; i++) {
 		int64_t tmo;
-		if (exists(srcs[i]) || !adjust_url(srcs[i], o->seconds, o->timeout, &url, &tmo))
+		if (exists(srcs[i]) || !cprof_fetch_adjust_url(srcs[i], o->seconds, o->timeout, &url, &tmo))
 			continue;
 		ALLOC_GROW(f->dl, f->ndl + 1, f->adl);
 		struct download *d = &f->dl[f->ndl++];

@@ -6,6 +6,7 @@
 #define CPROF_SESSION_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "cprof/session.h"
 
 /*
@@ -24,6 +25,13 @@ void cprof_fetch_free(struct cprof_fetch *f);
  * the answers. Call it again for more sources.
  */
 void cprof_fetch_start(struct cprof_fetch *f, const char *const *srcs, size_t n, struct strbuf *notes);
+/*
+ * Go's cmd/pprof adjustURL: whether source is a URL, the URL to fetch
+ * (into out, replaced) and the time the request may take (-timeout, else
+ * 1.5 x the seconds of -seconds or of the URL, else 60 s; plus 5 s).
+ * seconds and timeout: the flags (-1 when not given).
+ */
+bool cprof_fetch_adjust_url(const char *source, int seconds, int timeout, struct strbuf *out, int64_t *timeout_ms);
 /*
  * Read one source: the answer of a URL fetched by cprof_fetch_start() (*url
  * then the URL fetched), or a local file (*url NULL). f may be NULL. Same
