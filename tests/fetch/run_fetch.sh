@@ -221,6 +221,10 @@ static_allocs_text_tree) start_server && static -tree "http://$H$R/allocs.txt" ;
 static_block_text_remote) start_server && static -top -symbolize=remote "http://$H$R/block.txt" ;;
 static_heap_text_none) start_server && static -top -symbolize=none "http://$H$R/heap.txt" ;;
 static_raw) start_server && static -raw "http://$H$R/mutex.txt" ;;
+# gperftools profiles: mappings with files; what local symbolization leaves, the server names
+# (-symbolize=remote: local symbolization of libc differs, see cprof(1) SYMBOLIZATION)
+static_gperf_cpu) start_server -dir "$src/testdata/gperf" -bin "$src/testdata/gperf/cperf" && static -symbolize=remote -top "http://$H/rec/cpu.prof" ;;
+static_gperf_heap) start_server -dir "$src/testdata/gperf" -bin "$src/testdata/gperf/cperf" && static -symbolize=remote -top "http://$H/rec/pprof/heap/heap.live.heap" ;;
 static_mixed) start_server && static -top "http://$H$R/cpu.pb.gz" "$src/testdata/go/cpu2.pb.gz" ;;
 static_two_urls) start_server && SORT_ERR=1 static -top "http://$H$R/cpu.pb.gz" "http://$H$R/cpu2.pb.gz" ;;
 static_base_url) start_server && static -top -base="http://$H$R/cpu.pb.gz" "$src/testdata/go/cpu2.pb.gz" ;;

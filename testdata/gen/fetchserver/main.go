@@ -13,6 +13,8 @@
 //	/bad/<what>                 misbehaving servers: status/<code>[/pprof],
 //	                            stall, stallbody, cut, garbage, endless, empty,
 //	                            nohttp, loop (endless redirects), slowdrip
+//	/symbolz                    the same, where pprof asks when a profile's path
+//	                            is none it knows (/rec/cpu.prof)
 //	/nosym/<path>/<file>        a recorded profile whose symbol handler is
 //	                            missing (404)
 //
@@ -448,6 +450,7 @@ func main() {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/rec/", recorded("/rec/", true))
 	mux.HandleFunc("/nosym/", recorded("/nosym/", false))
+	mux.HandleFunc("/symbolz", symbolHandler) // for profile URLs pprof knows no symbol handler beside
 	mux.HandleFunc("/bad/", bad)
 
 	var lines []string
