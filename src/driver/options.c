@@ -65,7 +65,7 @@ const struct cprof_opt cprof_opts[] = {
 
 	{"base", OPT_STRING, F(base), NULL, "Source options", "Source of base profile for profile subtraction"},
 	{"diff_base", OPT_STRING, F(diff_base), NULL, "Source options", "Source of base profile for comparison"},
-	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Symbolization: local, fastlocal, none, force, demangle=default|templates|full|none"},
+	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Symbolization: local, fastlocal, remote, none, force, demangle=default|templates|full|none"},
 	{"buildid", OPT_STRING, F(buildid), NULL, "Source options", "Override build id for first mapping"},
 	{"add_comment", OPT_STRING, F(add_comment), NULL, "Source options", "Annotation string to record in the profile"},
 	{"all_frames", OPT_BOOL, F(all_frames), NULL, "Source options", "Ignore drop_frames and keep_frames regexps"},
@@ -362,10 +362,12 @@ int cprof_config_finish(struct cprof_config *c, enum cprof_format *format, const
 
 void cprof_usage(FILE *f)
 {
-	fputs("usage: cprof [options] [binary] <profile> ...\n"
+	fputs("usage: cprof [options] [binary] <profile or URL> ...\n"
 	      "       cprof <command> [options] [args]\n"
 	      "\n"
-	      "Reads pprof profiles (profile.proto, gzipped or not) and prints the report\n"
+	      "Reads pprof profiles (profile.proto, gzipped or not, and the legacy formats),\n"
+	      "from files or fetched from URLs (http://host:port/debug/pprof/profile,\n"
+	      "https://, https+insecure://, host:port/path), and prints the report\n"
 	      "chosen by one output format flag (default -top). Flags take one or two\n"
 	      "dashes and a value as -flag=value or -flag value; they must come before the\n"
 	      "profiles. An executable given before the profiles names the main binary.\n",
@@ -402,6 +404,9 @@ void cprof_usage(FILE *f)
 		fprintf(f, "    %-24s %s\n", name, o->help);
 	}
 	cprof_limits_usage(f);
+	fputs("\n  A fetched profile is saved as $PPROF_TMPDIR/pprof.<binary>.<types>.NNN.pb.gz\n"
+	      "  (default $HOME/pprof); PPROF_BINARY_PATH: where binaries are looked for.\n",
+	      f);
 	fputs("\n  Exit status: 0 success, 2 error (bad input), 64 usage error.\n"
 	      "  See cprof(1) for details and the differences from go tool pprof.\n",
 	      f);
