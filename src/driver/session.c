@@ -252,10 +252,14 @@ int cprof_session_open(struct cprof_session **out, const struct cprof_session_op
 	prefetch_binary(s, o->exec);
 
 	/* the URLs among the sources and the base, fetched at once */
-	s->fetch = cprof_fetch_new(o);
-	cprof_fetch_start(s->fetch, o->sources, o->nsources, notes);
+	const char **all = cprof_xcalloc(o->nsources + 1, sizeof(*all));
+	size_t nall = o->nsources;
+	memcpy(all, o->sources, o->nsources * sizeof(*all));
 	if (o->base && *o->base)
-		cprof_fetch_start(s->fetch, &o->base, 1, notes);
+		all[nall++] = o->base;
+	s->fetch = cprof_fetch_new(o);
+	cprof_fetch_start(s->fetch, all, nall, notes);
+	free(all);
 	if (grab_sources(s, o, o->sources, o->nsources, "source", true, &s->p, notes, subject, err))
 		goto fail;
 	if (o->base && *o->base) {

@@ -12,7 +12,8 @@
 //	                            for the addresses of -bin, from its ELF symbols
 //	/bad/<what>                 misbehaving servers: status/<code>[/pprof],
 //	                            stall, stallbody, cut, garbage, endless, empty,
-//	                            nohttp, loop (endless redirects), slowdrip
+//	                            nohttp, loop (endless redirects), slowdrip,
+//	                            slow/<ms>/<file> (a recorded profile, late)
 //	/symbolz                    the same, where pprof asks when a profile's path
 //	                            is none it knows (/rec/cpu.prof)
 //	/nosym/<path>/<file>        a recorded profile whose symbol handler is
@@ -230,6 +231,11 @@ func bad(w http.ResponseWriter, r *http.Request) {
 			case <-time.After(200 * time.Millisecond):
 			}
 		}
+	case "slow": // slow/<ms>/<file>: a recorded profile after a while
+		ms, _ := strconv.Atoi(parts[1])
+		wait(r, time.Duration(ms)*time.Millisecond)
+		r.URL.Path = "/rec/" + strings.Join(parts[2:], "/")
+		recorded("/rec/", true)(w, r)
 	case "empty":
 		w.WriteHeader(200)
 	case "nohttp": // not HTTP at all
