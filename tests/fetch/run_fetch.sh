@@ -225,6 +225,8 @@ static_raw) start_server && static -raw "http://$H$R/mutex.txt" ;;
 # (-symbolize=remote: local symbolization of libc differs, see cprof(1) SYMBOLIZATION)
 static_gperf_cpu) start_server -dir "$src/testdata/gperf" -bin "$src/testdata/gperf/cperf" && static -symbolize=remote -top "http://$H/rec/cpu.prof" ;;
 static_gperf_heap) start_server -dir "$src/testdata/gperf" -bin "$src/testdata/gperf/cperf" && static -symbolize=remote -top "http://$H/rec/pprof/heap/heap.live.heap" ;;
+static_content_encoding) # a body sent gzip-encoded: decoded on the way, as Go's client does
+	start_server && static -top "http://$H/bad/gzipenc/heap.txt" ;;
 static_mixed) start_server && static -top "http://$H$R/cpu.pb.gz" "$src/testdata/go/cpu2.pb.gz" ;;
 static_two_urls) start_server && SORT_ERR=1 static -top "http://$H$R/cpu.pb.gz" "http://$H$R/cpu2.pb.gz" ;;
 static_base_url) start_server && static -top -base="http://$H$R/cpu.pb.gz" "$src/testdata/go/cpu2.pb.gz" ;;

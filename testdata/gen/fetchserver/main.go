@@ -13,7 +13,8 @@
 //	/bad/<what>                 misbehaving servers: status/<code>[/pprof],
 //	                            stall, stallbody, cut, garbage, endless, empty,
 //	                            nohttp, loop (endless redirects), slowdrip,
-//	                            slow/<ms>/<file> (a recorded profile, late)
+//	                            slow/<ms>/<file> (a recorded profile, late),
+//	                            gzipenc/<file> (sent with Content-Encoding: gzip)
 //	/symbolz                    the same, where pprof asks when a profile's path
 //	                            is none it knows (/rec/cpu.prof)
 //	/nosym/<path>/<file>        a recorded profile whose symbol handler is
@@ -29,6 +30,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -236,6 +238,24 @@ func bad(w http.ResponseWriter, r *http.Request) {
 		wait(r, time.Duration(ms)*time.Millisecond)
 		r.URL.Path = "/rec/" + strings.Join(parts[2:], "/")
 		recorded("/rec/", true)(w, r)
+	case "gzipenc": // gzipenc/<file>: a recorded profile sent with Content-Encoding: gzip
+		var data []byte
+		err := os.ErrNotExist
+		for _, d := range filepath.SplitList(*dir) {
+			if data, err = os.ReadFile(filepath.Join(d, parts[len(parts)-1])); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		zw.Write(data)
+		zw.Close()
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(z.Bytes())
 	case "empty":
 		w.WriteHeader(200)
 	case "nohttp": // not HTTP at all
