@@ -11,6 +11,7 @@
 #ifndef CPROF_UTIL_H
 #define CPROF_UTIL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -27,6 +28,17 @@
 #define CPROF_NORETURN
 #define CPROF_UNUSED
 #endif
+
+/*
+ * Set from a signal handler (the interactive shell's Ctrl-C) when the user
+ * asks the running report to stop. Long loops poll cprof_interrupted()
+ * and give up with an error; nothing sets it in batch mode.
+ */
+extern volatile sig_atomic_t cprof_interrupt;
+static inline bool cprof_interrupted(void)
+{
+	return cprof_interrupt != 0;
+}
 
 void *cprof_xmalloc(size_t size);
 void *cprof_xcalloc(size_t n, size_t size);

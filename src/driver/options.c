@@ -367,10 +367,13 @@ void cprof_usage(FILE *f)
 	      "\n"
 	      "Reads pprof profiles (profile.proto, gzipped or not, and the legacy formats),\n"
 	      "from files or fetched from URLs (http://host:port/debug/pprof/profile,\n"
-	      "https://, https+insecure://, host:port/path), and prints the report\n"
-	      "chosen by one output format flag (default -top). Flags take one or two\n"
-	      "dashes and a value as -flag=value or -flag value; they must come before the\n"
-	      "profiles. An executable given before the profiles names the main binary.\n",
+	      "https://, https+insecure://, host:port/path), and prints the report chosen\n"
+	      "by one output format flag; without one it starts pprof's interactive\n"
+	      "shell on them (commands from a terminal, or a script on standard input:\n"
+	      "top, list, peek, focus=..., help, o, q; see \"INTERACTIVE SHELL\" in cprof(1)).\n"
+	      "Flags take one or two dashes and a value as -flag=value or -flag value; they\n"
+	      "must come before the profiles. An executable given before the profiles names\n"
+	      "the main binary.\n",
 	      f);
 	fputs("\n  Commands:\n", f);
 	for (unsigned i = 0; i < cprof_ncommands; i++)

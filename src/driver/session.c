@@ -816,7 +816,8 @@ int cprof_session_report(struct cprof_session *s, const struct cprof_request *rq
 			if (set(rq->arg) && !(symbol_re = cprof_regex_compile(rq->arg, err)))
 				goto bad_regexp;
 		}
-		if (prepare(s, &c, gran, sindex, &tmp, err)) {
+		if (prepare(s, &c, gran, sindex, &tmp, err) ||
+		    (cprof_interrupted() && cprof_error_set(err, CPROF_E_IO, "interrupted"))) {
 			strbuf_add(&mynotes, tmp.notes.buf, tmp.notes.len);
 			prep_clear(&tmp);
 			goto fail_key;
@@ -849,8 +850,10 @@ int cprof_session_report(struct cprof_session *s, const struct cprof_request *rq
 	rpt.spill_ctx = rq->spill_ctx;
 	if (rq->spill)
 		strbuf_add(notes, mynotes.buf, mynotes.len), strbuf_reset(&mynotes);
-	rc = render(&rpt, rq->format, out, err);
+	rc = cprof_interrupted() ? cprof_error_set(err, CPROF_E_IO, "interrupted") : render(&rpt, rq->format, out, err);
 	prep_restore(e);
+	if (rc == 0 && cprof_interrupted())
+		rc = cprof_error_set(err, CPROF_E_IO, "interrupted");
 	if (rc == 0 && cache_out)
 		output_store(s, &key, out, &mynotes);
 	goto done;

@@ -355,6 +355,25 @@ output_error_no_partial)
 		[ "$(cat "$tmp/keep.svg")" = before ] || fail "$fmt: output file changed"
 	done
 	[ -z "$(ls -A "$tmp" | grep -v '^\(out\|err\|junk\|keep.svg\)$')" ] || fail "stray files: $(ls -A "$tmp")" ;;
+output_device)
+	# an output that is a pipe or a device is written in place, never replaced
+	need "$td/go/cpu.pb.gz"
+	mkfifo "$tmp/fifo"
+	cat "$tmp/fifo" >"$tmp/fromfifo" &
+	reader=$!
+	run x -top -output="$tmp/fifo" "$td/go/cpu.pb.gz"
+	wait $reader
+	[ $rc -eq 0 ] || fail "-output=FIFO: exit $rc: $(cat "$tmp/err")"
+	[ -p "$tmp/fifo" ] || fail "the FIFO was replaced"
+	grep -q '^File: workload' "$tmp/fromfifo" || fail "nothing came through the FIFO"
+	# the streamed outputs too (a device such as /dev/null takes the same path)
+	cat "$tmp/fifo" >"$tmp/fromfifo" &
+	reader=$!
+	run x -traces -output="$tmp/fifo" "$td/go/cpu.pb.gz"
+	wait $reader
+	[ $rc -eq 0 ] && [ -p "$tmp/fifo" ] || fail "-traces -output=FIFO: exit $rc: $(cat "$tmp/err")"
+	grep -q '^-----------+-------------------------------------------------------$' "$tmp/fromfifo" ||
+		fail "no traces came through the FIFO" ;;
 proto_fails_after_release)
 	# a profile.proto whose last sample is broken, after 6 MiB of samples
 	# whose pages the decoder gives back: the legacy parsers must still see
