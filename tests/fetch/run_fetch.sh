@@ -279,13 +279,20 @@ static_debug2) # a goroutine dump (pprof reads none): as cprof reads the same fi
 	run c c.copy -top "$(saved c)"
 	same "$tmp/c.file" "$tmp/c.copy" "the dump from its file and the saved copy"
 	;;
-static_shell) # the shell takes the fetched session as well
+static_shell) # the shell on a fetched session: the same transcript as pprof's
 	start_server
-	printf 'top\nquit\n' >"$tmp/in"
-	HOME=$tmp/home_c PPROF_TMPDIR=$tmp/save_c timeout 60 "$cprof" "http://$H$R/cpu.pb.gz" <"$tmp/in" >"$tmp/c.out" 2>"$tmp/c.out.err" ||
-		fail "exit $?: $(cat "$tmp/c.out.err")"
+	printf 'top5\ntraces\nsample_index=alloc_space\ntop3 -cum\nquit\n' >"$tmp/in"
+	for who in c p; do
+		bin=$cprof
+		[ "$who" = p ] && bin=$pprof_tool
+		mkdir -p "$tmp/save_$who" "$tmp/home_$who"
+		HOME=$tmp/home_$who PPROF_TMPDIR=$tmp/save_$who timeout 60 "$bin" "http://$H$R/heap.txt" <"$tmp/in" \
+			>"$tmp/$who.out" 2>"$tmp/$who.out.err" || fail "$who exit $?: $(cat "$tmp/$who.out.err")"
+		norm_err "$who" "$who.out"
+	done
 	grep -q "Showing nodes accounting for" "$tmp/c.out" || fail "no report: $(head "$tmp/c.out")"
-	saved c >/dev/null
+	same "$tmp/p.out" "$tmp/c.out" "transcripts"
+	same "$tmp/p.out.norm" "$tmp/c.out.norm" "standard errors"
 	;;
 
 # ---- the live net/http/pprof handlers of the server ----
