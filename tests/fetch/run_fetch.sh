@@ -321,6 +321,10 @@ live_goroutine_dump) # debug=2 (pprof reads none): the saved copy reads the same
 	same "$tmp/p.copy" "$tmp/c.out" "go tool pprof on the saved copy"
 	grep -q "main\.work" "$tmp/c.out" || fail "not the server's goroutines: $(head "$tmp/c.out")"
 	;;
+live_allocs_delta) # -seconds on another profile: Go's handler answers the growth over that time
+	start_server && BOTH_WAYS=0 timed 0.9 20 live -top "http://$H/debug/pprof/allocs" -seconds=1
+	grep -qx "Fetching profile over HTTP from http://$H/debug/pprof/allocs?seconds=1" "$tmp/c.out.err" || fail "URL: $(cat "$tmp/c.out.err")"
+	;;
 live_mutex) start_server && live -top "http://$H/debug/pprof/mutex" ;;
 live_block_text) start_server && live -top "http://$H/debug/pprof/block?debug=1" ;;
 live_threadcreate) start_server && live -raw "http://$H/debug/pprof/threadcreate" ;;
@@ -388,6 +392,8 @@ err_seconds_timeout) # the timeout of -seconds=2: 3 s and 5 s more
 	start_server && timed 7.5 15 err "http://$H/bad/stall: timeout awaiting response headers after 8s (-timeout)" -seconds=2 -top "http://$H/bad/stall" ;;
 err_no_symbol_handler) # as pprof: remote symbolization that fails ends the run
 	start_server && err "http post http://$H/nosym/debug/pprof/symbol: server response: 404 Not Found" -top "http://$H/nosym/debug/pprof/heap.txt" ;;
+err_trace) # an execution trace is no profile (pprof says the same)
+	start_server && timed 0.9 20 err "http://$H/debug/pprof/trace: parsing profile: unrecognized profile format" -seconds=1 -top "http://$H/debug/pprof/trace" ;;
 err_all_fail) # each a warning, then the error
 	start_server
 	run c c.out -top "http://$H/bad/garbage" "http://$H/bad/status/404"
