@@ -6,7 +6,7 @@ set -eu
 
 pkgs="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
 libgraphviz-dev libelf-dev libdw-dev libpcre2-dev gzip libcapstone-dev libiberty-dev
-libdeflate-dev libedit-dev"
+libdeflate-dev libedit-dev libcurl4-openssl-dev"
 if [ "${1:-}" = "--test" ]; then
 	# llvm: llvm-symbolizer/llvm-objdump for the upstream-pprof oracle of the symbolization tests;
 	# libgoogle-perftools-dev: CPU profiles of the C test programs; libc6-dbg: libc debug info

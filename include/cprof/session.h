@@ -121,6 +121,12 @@ struct cprof_session_opts {
 	int seconds, timeout; /* -1 = pprof's default */
 	const char *tls_cert, *tls_key, *tls_ca;
 	/*
+	 * Called when the notes so far should be shown at once (before
+	 * waiting for a profile of -seconds=30); NULL: they wait for the end.
+	 */
+	void (*notes_ready)(void *ctx, struct strbuf *notes);
+	void *notes_ctx;
+	/*
 	 * The session answers one request (the batch command line): its steps
 	 * may change the loaded profile instead of a copy, which saves the
 	 * copy's time and memory. Later requests then fail.
@@ -129,9 +135,12 @@ struct cprof_session_opts {
 };
 
 /*
- * Load the sources. Messages pprof prints while fetching (warnings about
- * missing binaries, "Fetching profile over HTTP from ...") are appended to
- * notes. On error returns -1 with err set, its subject (a file name) in
+ * Load the sources. A source that is not a local file and is a URL by
+ * pprof's rules (http://, https://, https+insecure://, host:port/path) is
+ * fetched; when one was, the loaded profile is saved under $PPROF_TMPDIR
+ * as pprof saves it. Messages pprof prints while fetching (warnings about
+ * missing binaries, "Fetching profile over HTTP from ...", "Saved profile
+ * in ...") are appended to notes. On error returns -1 with err set, its subject (a file name) in
  * *subject when the error concerns one source ("" otherwise).
  */
 int cprof_session_open(struct cprof_session **out, const struct cprof_session_opts *o,

@@ -65,12 +65,15 @@ const struct cprof_opt cprof_opts[] = {
 
 	{"base", OPT_STRING, F(base), NULL, "Source options", "Source of base profile for profile subtraction"},
 	{"diff_base", OPT_STRING, F(diff_base), NULL, "Source options", "Source of base profile for comparison"},
-	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Symbolization: local, fastlocal, none, force, demangle=default|templates|full|none"},
+	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Symbolization: local, fastlocal, remote, none, force, demangle=default|templates|full|none"},
 	{"buildid", OPT_STRING, F(buildid), NULL, "Source options", "Override build id for first mapping"},
 	{"add_comment", OPT_STRING, F(add_comment), NULL, "Source options", "Annotation string to record in the profile"},
 	{"all_frames", OPT_BOOL, F(all_frames), NULL, "Source options", "Ignore drop_frames and keep_frames regexps"},
-	{"seconds", OPT_INT, F(seconds), NULL, "Source options", "Length of time for dynamic profiles (accepted, unused: no remote sources)"},
-	{"timeout", OPT_INT, F(timeout), NULL, "Source options", "Timeout in seconds for fetching a profile (accepted, unused)"},
+	{"seconds", OPT_INT, F(seconds), NULL, "Source options", "Length of time for dynamic profiles (?seconds= of a URL)"},
+	{"timeout", OPT_INT, F(timeout), NULL, "Source options", "Timeout in seconds for fetching a profile (default 1.5 x seconds, else 60)"},
+	{"tls_cert", OPT_STRING, F(tls_cert), NULL, "Source options", "TLS client certificate file for fetching profile and symbols"},
+	{"tls_key", OPT_STRING, F(tls_key), NULL, "Source options", "TLS private key file for fetching profile and symbols"},
+	{"tls_ca", OPT_STRING, F(tls_ca), NULL, "Source options", "TLS CA certs file for fetching profile and symbols"},
 	{"tools", OPT_STRING, F(tools), NULL, "Source options", "Path for object tool pathnames (accepted, unused: tools are built in)"},
 
 	{"inuse_space", OPT_BOOL, F(inuse_space), NULL, "Legacy convenience options", "Same as -sample_index=inuse_space"},
@@ -359,11 +362,13 @@ int cprof_config_finish(struct cprof_config *c, enum cprof_format *format, const
 
 void cprof_usage(FILE *f)
 {
-	fputs("usage: cprof [options] [binary] <profile> ...\n"
+	fputs("usage: cprof [options] [binary] <profile or URL> ...\n"
 	      "       cprof <command> [options] [args]\n"
 	      "\n"
-	      "Reads pprof profiles (profile.proto, gzipped or not) and prints the report\n"
-	      "chosen by one output format flag; without one it starts pprof's interactive\n"
+	      "Reads pprof profiles (profile.proto, gzipped or not, and the legacy formats),\n"
+	      "from files or fetched from URLs (http://host:port/debug/pprof/profile,\n"
+	      "https://, https+insecure://, host:port/path), and prints the report chosen\n"
+	      "by one output format flag; without one it starts pprof's interactive\n"
 	      "shell on them (commands from a terminal, or a script on standard input:\n"
 	      "top, list, peek, focus=..., help, o, q; see \"INTERACTIVE SHELL\" in cprof(1)).\n"
 	      "Flags take one or two dashes and a value as -flag=value or -flag value; they\n"
@@ -402,6 +407,9 @@ void cprof_usage(FILE *f)
 		fprintf(f, "    %-24s %s\n", name, o->help);
 	}
 	cprof_limits_usage(f);
+	fputs("\n  A fetched profile is saved as $PPROF_TMPDIR/pprof.<binary>.<types>.NNN.pb.gz\n"
+	      "  (default $HOME/pprof); PPROF_BINARY_PATH: where binaries are looked for.\n",
+	      f);
 	fputs("\n  Exit status: 0 success, 2 error (bad input), 64 usage error.\n"
 	      "  See cprof(1) for details and the differences from go tool pprof.\n",
 	      f);

@@ -23,6 +23,7 @@ struct cprof_config {
 	/* source options */
 	const char *base, *diff_base;
 	const char *symbolize, *buildid, *add_comment, *tools, *http;
+	const char *tls_cert, *tls_key, *tls_ca;
 	int seconds, timeout;
 	bool no_browser, all_frames;
 	bool inuse_space, inuse_objects, alloc_space, alloc_objects;

@@ -69,6 +69,8 @@ struct cprof_session {
 	size_t nouts, aouts, out_bytes;
 	unsigned long clock;
 
+	struct cprof_fetch *fetch; /* while loading: the URLs among the sources */
+
 	/* load-time state of the symbolization prefetch */
 	struct cprof_symbolize_opts prefetch_opts;
 	bool prefetch_checked;
@@ -165,12 +167,15 @@ static void prefetch_early(const struct cprof_profile *p, void *ctx)
 static int grab_profile(struct cprof_session *s, const struct cprof_session_opts *o, const char *path,
 			bool first, struct cprof_profile **out, struct strbuf *notes, struct cprof_error *err)
 {
+	const char *url;
 	cprof_pprof_set_mapping_hook(first ? prefetch_early : NULL, s);
-	int r = cprof_read_source(path, o, out, notes, err); /* checked valid there */
+	int r = cprof_read_source(s->fetch, path, out, &url, notes, err); /* checked valid there */
 	cprof_pprof_set_mapping_hook(NULL, NULL);
 	if (r)
 		return -1;
 	struct cprof_profile *p = *out;
+	if (url && s->prefetch_opts.remote)
+		p->text_comments = NULL; /* its server names the addresses, as pprof asks it */
 	use_text_comments(p, o->exec, s->symbolize);
 	cprof_profile_locate_binaries(p, s->obj, getenv("PPROF_BINARY_PATH"), notes);
 	if (p->nmapping == 0) {
@@ -183,6 +188,8 @@ static int grab_profile(struct cprof_session *s, const struct cprof_session_opts
 		p->mapping[0].file = cprof_profile_str(p, o->exec);
 	if (o->buildid && *o->buildid)
 		p->mapping[0].build_id = cprof_profile_str(p, o->buildid);
+	if (url)
+		cprof_fetch_collect_sources(s->fetch, p, url);
 	if (first)
 		prefetch_check(s, p);
 	return 0;
@@ -245,6 +252,15 @@ int cprof_session_open(struct cprof_session **out, const struct cprof_session_op
 	s->symbolize = o->symbolize;
 	prefetch_binary(s, o->exec);
 
+	/* the URLs among the sources and the base, fetched at once */
+	const char **all = cprof_xcalloc(o->nsources + 1, sizeof(*all));
+	size_t nall = o->nsources;
+	memcpy(all, o->sources, o->nsources * sizeof(*all));
+	if (o->base && *o->base)
+		all[nall++] = o->base;
+	s->fetch = cprof_fetch_new(o);
+	cprof_fetch_start(s->fetch, all, nall, notes);
+	free(all);
 	if (grab_sources(s, o, o->sources, o->nsources, "source", true, &s->p, notes, subject, err))
 		goto fail;
 	if (o->base && *o->base) {
@@ -261,13 +277,20 @@ int cprof_session_open(struct cprof_session **out, const struct cprof_session_op
 	/* pprof's Symbolize: addresses to functions and lines from the binaries, then demangling */
 	struct cprof_symbolize_opts sym_opts;
 	cprof_symbolize_parse(o->symbolize, &sym_opts, notes);
+	sym_opts.remote_fn = cprof_fetch_symbolize;
+	sym_opts.remote_ctx = s->fetch;
 	if (cprof_profile_symbolize(s->p, s->obj, &sym_opts, notes, err))
 		goto fail;
 	/* as pprof, a drop_frames/keep_frames expression that does not compile disables pruning */
 	if (!o->all_frames)
 		(void)cprof_profile_remove_uninteresting(s->p, err);
+	cprof_unsource_mappings(s->p);
 	if (o->add_comment && o->add_comment[0])
 		cprof_profile_add_comment(s->p, o->add_comment);
+	/* a copy of what was fetched, to be read again */
+	cprof_fetch_save(s->fetch, s->p, notes);
+	cprof_fetch_free(s->fetch);
+	s->fetch = NULL;
 	if (cprof_profile_check_valid(s->p, err))
 		goto fail;
 	cprof_profile_lint(s->p, notes); /* what pprof accepts but a report should not trust */
@@ -315,6 +338,7 @@ void cprof_session_free(struct cprof_session *s)
 	strbuf_release(&s->label_unit_notes);
 	free(s->sample_types);
 	free(s->fnames);
+	cprof_fetch_free(s->fetch);
 	cprof_profile_free(s->p);
 	cprof_objtool_free(s->obj);
 	free(s);

@@ -33,6 +33,13 @@ int cprof_ui_usage_error(const struct cprof_error *err)
 	return CPROF_EXIT_USAGE;
 }
 
+/* Notes shown as soon as the session has them (before a -seconds wait). */
+static void show_notes(void *ctx, struct strbuf *notes)
+{
+	(void)ctx;
+	cprof_output_flush_notes(notes);
+}
+
 int cprof_ui_open_session(const struct cprof_config *cfg, const char **sources, size_t nsources,
 			  bool one_shot, struct cprof_session **out)
 {
@@ -64,6 +71,10 @@ int cprof_ui_open_session(const struct cprof_config *cfg, const char **sources, 
 		.add_comment = cfg->add_comment,
 		.seconds = cfg->seconds,
 		.timeout = cfg->timeout,
+		.tls_cert = cfg->tls_cert,
+		.tls_key = cfg->tls_key,
+		.tls_ca = cfg->tls_ca,
+		.notes_ready = show_notes,
 		.one_shot = one_shot,
 	};
 	int r = cprof_session_open(out, &so, &notes, &subject, &err);

@@ -84,4 +84,21 @@ runtime.main;main.main;main.(*T).work;runtime.mallocgc 1200
 runtime.main;main.main;main.(*T).work 42
 runtime.goexit;runtime.gcBgMarkWorker 7
 T
+text symbolz small <<'T'
+num_symbols: 1
+0x401000 main.main
+0x401010 main.(*T).run
+junk 0x4cb73c	runtime.mallocgc
+0x10
+0x00000000000000000000401000 main.zeros
+0x10000000000000000 overflow
+0x4cb73c last line without newline
+T
+# the URLs of the remote-source tests, one per seed
+mkdir -p "$out/url"
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	printf '%s' "$line" >"$out/url/url_$n"
+done <"$src/tests/fetch/urls.txt"
 echo "$out"
