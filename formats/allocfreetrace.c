@@ -864,6 +864,14 @@ static int glue(struct cprof_aftlog *log, const char *line, size_t k)
 	return 0;
 }
 
+/* A whole gctrace line between two lines of a record: the GC's own output, not the record's. */
+static int gc_line(struct cprof_aftlog *log)
+{
+	log->gctrace_lines++;
+	log->foreign++;
+	return 0;
+}
+
 static int line_out(struct cprof_aftlog *log, const char *line, size_t n)
 {
 	struct hdrval v;
@@ -905,8 +913,8 @@ static int line_head(struct cprof_aftlog *log, const char *line, size_t n)
 	if (h != H_NONE && h != H_BAD)
 		return restart(log, h, &v, off);
 	size_t k = find_gctrace(line, n);
-	if (k && k < n)
-		return glue(log, line, k);
+	if (k < n)
+		return k ? glue(log, line, k) : gc_line(log);
 	if (h == H_BAD)
 		log->malformed++;
 	log->stray++;
@@ -1026,8 +1034,8 @@ static int line_stack(struct cprof_aftlog *log, const char *line, size_t n)
 	if (h != H_NONE && h != H_BAD)
 		return restart(log, h, &v, off);
 	size_t k = find_gctrace(s, n);
-	if (k && k < n)
-		return glue(log, line, (size_t)(s - line) + k);
+	if (k < n)
+		return k ? glue(log, line, (size_t)(s - line) + k) : gc_line(log);
 	if (h == H_BAD)
 		log->malformed++;
 	log->stray++;

@@ -80,7 +80,7 @@ static void totals(const struct cprof_aft_summary *s, struct strbuf *out)
 	strbuf_addf(out, "  %-20s %12" PRIu64, "live at the end", t->live);
 	bytes(out, 13, t->live_bytes);
 	if (s->gcs >= 2) {
-		strbuf_addf(out, "   retained %" PRIu64 " objects, ", t->retained);
+		strbuf_addf(out, "   retained %" PRIu64 " object%s, ", t->retained, t->retained == 1 ? "" : "s");
 		bytes(out, 0, t->retained_bytes);
 		strbuf_addstr(out, " (survived a complete GC)");
 	}
@@ -98,7 +98,7 @@ static void totals(const struct cprof_aft_summary *s, struct strbuf *out)
 	if (s->unknown_frees) {
 		strbuf_addf(out, "  %-20s %12" PRIu64, "unknown frees", s->unknown_frees);
 		bytes(out, 13, s->unknown_free_bytes);
-		strbuf_addstr(out, "   objects allocated before the log began\n");
+		strbuf_addstr(out, "   of objects the log never saw allocated\n");
 	}
 	if (s->lost) {
 		strbuf_addf(out, "  %-20s %12" PRIu64, "reused addresses", s->lost);

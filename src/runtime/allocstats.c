@@ -194,10 +194,12 @@ static void hints(const struct cprof_aftlog *log, struct cprof_aft_summary *s)
 			       site, (unsigned long long)r->retained, bytes_label(r->retained_bytes, b1, sizeof(b1)),
 			       r->ret_first_gc, r->ret_last_gc, (unsigned long long)s->gcs);
 	}
-	if (s->unknown_frees && s->unknown_frees >= t->frees / 10)
+	/* the runtime allocates a little before it reads GODEBUG: a few such frees are normal */
+	if (s->unknown_frees > 100 && s->unknown_frees >= t->frees / 10)
 		cprof_hint_add(s->hint, &s->nhint, "unknown_frees",
-			       "%llu frees (%s) are of objects the log never saw allocated: it starts after the "
-			       "program did, or lost lines",
+			       "%llu frees (%s) are of objects the log never saw allocated, more than the few the "
+			       "runtime makes before it reads GODEBUG: the log starts after the program did, or lost "
+			       "lines; live and retained figures miss what those objects were",
 			       (unsigned long long)s->unknown_frees, bytes_label(s->unknown_free_bytes, b1, sizeof(b1)));
 	(void)log;
 }
