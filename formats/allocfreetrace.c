@@ -700,6 +700,8 @@ static void end_free(struct cprof_aftlog *log)
 	live_delete(st, j);
 	b->frees++;
 	b->life_sum = sat_add(b->life_sum, life);
+	if (life > b->max_life)
+		b->max_life = (uint32_t)life;
 	if (life == 1)
 		b->short_lived++;
 	drop_live(log, b);
@@ -1076,6 +1078,9 @@ void cprof_aftlog_init(struct cprof_aftlog *log, const struct cprof_aft_opts *op
 	ALLOC_GROW(log->type, 1, log->atype);
 	log->type[0] = log->st->empty;
 	log->ntype = 1;
+	/* never NULL, so that an empty stack (a record without frames) is a valid array */
+	ALLOC_GROW(log->stack_frame, 1, log->astack_frame);
+	ALLOC_GROW(log->st->fr, 1, log->st->afr);
 }
 
 void cprof_aftlog_release(struct cprof_aftlog *log)

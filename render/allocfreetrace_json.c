@@ -59,6 +59,8 @@ static void row(struct strbuf *out, const struct cprof_aft_row *r, bool is_site)
 	u64(out, "retained_bytes", r->retained_bytes, true);
 	key(out, "mean_lifetime");
 	cprof_json_num(out, r->frees ? (double)r->life_sum / (double)r->frees : NAN);
+	strbuf_addch(out, ',');
+	u64(out, "longest_lifetime", r->max_life, false);
 	if (is_site && r->retained) {
 		strbuf_addch(out, ',');
 		u64(out, "retained_first_gc", r->ret_first_gc, true);

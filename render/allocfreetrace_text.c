@@ -243,20 +243,24 @@ static void live_table(const struct cprof_aft_summary *s, size_t nodecount, stru
 
 static void leak_table(const struct cprof_aft_summary *s, size_t nodecount, struct strbuf *out)
 {
-	size_t n = title(out, "Leak candidates: sites whose retained objects were allocated in several GC cycles", s->nleaks,
+	size_t n = title(out, "Leak candidates: sites adding objects that outlive their freed ones", s->nleaks,
 			 nodecount, "retained bytes");
 	if (!s->nleaks) {
 		strbuf_addstr(out, s->gcs >= 2 ? "  none\n" : "  none: the log needs at least two GCs\n");
 		return;
 	}
-	strbuf_addf(out, "%12s %12s %16s  %s\n", "retained", "bytes", "allocated in GC", "site (main type)");
+	strbuf_addf(out, "%12s %12s %16s %8s  %s\n", "retained", "bytes", "allocated in GC", "max life", "site (main type)");
 	for (size_t i = 0; i < n; i++) {
 		const struct cprof_aft_row *r = &s->sites[s->leaks[i]];
 		char cyc[48];
 		strbuf_addf(out, "%12" PRIu64, r->retained);
 		bytes(out, 13, r->retained_bytes);
 		snprintf(cyc, sizeof(cyc), "%u-%u of %" PRIu64, r->ret_first_gc, r->ret_last_gc, s->gcs);
-		strbuf_addf(out, " %16s  ", cyc);
+		strbuf_addf(out, " %16s", cyc);
+		if (r->frees)
+			strbuf_addf(out, " %8u  ", r->max_life);
+		else
+			strbuf_addf(out, " %8s  ", "never");
 		site(out, r, true);
 		strbuf_addch(out, '\n');
 	}

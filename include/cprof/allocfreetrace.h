@@ -77,6 +77,7 @@ struct cprof_aft_bucket {
 	uint64_t lost;         /* objects whose address was allocated again with no free between */
 	uint64_t short_lived;  /* frees at the first GC after the allocation */
 	uint64_t life_sum;     /* sum of the frees' lifetimes, in GC cycles */
+	uint32_t max_life;     /* the longest of them */
 	uint64_t live;         /* allocs - frees - lost */
 	/* set by cprof_aftlog_finish(): */
 	uint64_t retained;     /* live objects that survived a complete GC */
@@ -201,6 +202,7 @@ struct cprof_aft_row {
 	uint64_t short_lived, short_bytes;
 	uint64_t retained, retained_bytes;
 	uint64_t life_sum;     /* GC cycles summed over the frees */
+	uint32_t max_life;     /* the longest lifetime of a free */
 	uint32_t ret_first_gc, ret_last_gc;
 };
 
@@ -240,7 +242,9 @@ struct cprof_aft_summary {
  * summary). A site is the first frame outside package runtime; for the
  * runtime's own allocations, the caller of the function that called
  * mallocgc. A leak candidate is a site holding retained objects allocated
- * in more than one GC cycle: it keeps adding objects that stay.
+ * in more than one GC cycle, the oldest of which has lived longer than any
+ * object of the site that was freed: it keeps adding objects that stay,
+ * beyond the lifetime its other objects have.
  */
 void cprof_aft_summarize(const struct cprof_aftlog *log, struct cprof_aft_summary *s);
 void cprof_aft_summary_release(struct cprof_aft_summary *s);

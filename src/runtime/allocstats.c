@@ -39,6 +39,8 @@ static void row_add(struct cprof_aft_row *r, const struct cprof_aft_bucket *b)
 	r->short_lived = sadd(r->short_lived, b->short_lived);
 	r->short_bytes = sadd(r->short_bytes, smul(b->short_lived, b->size));
 	r->life_sum = sadd(r->life_sum, b->life_sum);
+	if (b->max_life > r->max_life)
+		r->max_life = b->max_life;
 	if (b->retained) {
 		if (!r->retained || b->ret_first_gc < r->ret_first_gc)
 			r->ret_first_gc = b->ret_first_gc;
@@ -85,13 +87,24 @@ static int by_key(const void *a, const void *b)
 	return cmp_rows(x, y, key_of(x), key_of(y));
 }
 
+/*
+ * A leak candidate: retained objects allocated in more than one GC cycle,
+ * the oldest older than the longest lifetime of the site's freed objects
+ * (objects that merely live a few cycles are not: their live ones are as
+ * young as the freed ones were old).
+ */
+static bool is_leak(const struct cprof_aft_row *r, uint64_t gcs)
+{
+	return r->retained && r->ret_first_gc != r->ret_last_gc && gcs - r->ret_first_gc > r->max_life;
+}
+
 static size_t *select_sites(const struct cprof_aft_summary *s, int key, bool leaks, size_t *n)
 {
 	size_t *v = cprof_xmalloc(cprof_st_mult(s->nsites + 1, sizeof(size_t)));
 	size_t k = 0;
 	for (size_t i = 0; i < s->nsites; i++) {
 		const struct cprof_aft_row *r = &s->sites[i];
-		if (leaks ? r->retained && r->ret_first_gc != r->ret_last_gc : key == 0 ? r->short_lived != 0 : r->live != 0)
+		if (leaks ? is_leak(r, s->gcs) : key == 0 ? r->short_lived != 0 : r->live != 0)
 			v[k++] = i;
 	}
 	sort_rows = s->sites;
@@ -186,13 +199,20 @@ static void hints(const struct cprof_aftlog *log, struct cprof_aft_summary *s)
 	}
 	for (size_t i = 0; i < s->nleaks && i < 3; i++) {
 		const struct cprof_aft_row *r = &s->sites[s->leaks[i]];
+		char freed[96];
 		site_label(r, site, sizeof(site));
+		if (r->frees)
+			snprintf(freed, sizeof(freed), "while the objects it freed lived %u at most", r->max_life);
+		else
+			snprintf(freed, sizeof(freed), "and it freed none");
 		cprof_hint_add(s->hint, &s->nhint, "leak",
 			       "%s keeps what it allocates: %llu objects (%s) still live at the end survived a "
-			       "complete GC, allocated from GC cycle %u to %u of %llu; see what holds them (cprof "
-			       "-peek or -traces -focus on it with -sample_index=inuse_space)",
+			       "complete GC, allocated from GC cycle %u to %u of %llu, the oldest %llu cycles old, "
+			       "%s; see what holds them (cprof -peek or -traces -focus on it with "
+			       "-sample_index=inuse_space)",
 			       site, (unsigned long long)r->retained, bytes_label(r->retained_bytes, b1, sizeof(b1)),
-			       r->ret_first_gc, r->ret_last_gc, (unsigned long long)s->gcs);
+			       r->ret_first_gc, r->ret_last_gc, (unsigned long long)s->gcs,
+			       (unsigned long long)(s->gcs - r->ret_first_gc), freed);
 	}
 	/* the runtime allocates a little before it reads GODEBUG: a few such frees are normal */
 	if (s->unknown_frees > 100 && s->unknown_frees >= t->frees / 10)
