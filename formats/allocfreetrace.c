@@ -17,21 +17,21 @@
  *   elided   = "...additional frames elided..." | "..." N " frames elided..."
  *   ADDR, SIZE = "0x" HEX      (the runtime prints the size in hex too)
  *
- * for example (Go 1.19, testdata/allocfreetrace/small.log.gz):
+ * for example (Go 1.19, testdata/allocfreetrace/small.log.gz, lines 2674 and 2466):
  *
- *   tracealloc(0xc000064150, 0x30, main.node)
+ *   tracealloc(0xc000098180, 0x40, main.leakObj)
  *   goroutine 1 [running]:
- *   runtime.mallocgc(0x30, 0x48e340, 0x1)
- *           runtime/malloc.go:1131 +0x7b1 fp=0xc00008eea0 sp=0xc00008ee28 pc=0x40bc91
- *   runtime.newobject(0x7fcaa977e108?)
- *           runtime/malloc.go:1202 +0x27 fp=0xc00008eec8 sp=0xc00008eea0 pc=0x40bec7
- *   main.leak(0x3)
- *           cprofgen/allocfreetrace/main.go:19 +0x49 fp=0xc00008ef28 sp=0xc00008eec8 pc=0x4812c9
+ *   runtime.mallocgc(0x40, 0x49bb20, 0x1)
+ *   	runtime/malloc.go:1131 +0x7b1 fp=0xc0000a10d8 sp=0xc0000a1060 pc=0x40c5b1
+ *   runtime.newobject(0x10?)
+ *   	runtime/malloc.go:1202 +0x27 fp=0xc0000a1100 sp=0xc0000a10d8 pc=0x40c7e7
+ *   main.leakSite(0x5)
+ *   	cprofgen/allocfreetrace/main.go:59 +0x49 fp=0xc0000a1160 sp=0xc0000a1100 pc=0x48cda9
  *   ...
  *   (empty line)
  *   tracefree(0xc000014008, 0x8)
  *   goroutine 0 [idle]:
- *   runtime.(*sweepLocked).sweep(0xc000049e28?, 0x0)
+ *   runtime.(*sweepLocked).sweep(0xc00004be28?, 0x0)
  *   ...
  *
  * What the runtime prints, and so what this file relies on:
@@ -56,8 +56,10 @@
  * shipper's prefix (the same width on every line) is recognised on the
  * goroutine header line that follows and taken off the record's other lines.
  * Lines that hold no record (program output, gctrace lines) are counted and
- * skipped, inside a record too (other threads write to the same stream); a
- * record ends at its empty line, or at the next record. Errors are only what
+ * skipped, inside a record too (other threads write to the same stream),
+ * and a gctrace line the GC printed into the middle of a traceback line is
+ * taken out and the line joined again (see glue()); a record ends at its
+ * empty line, or at the next record. Errors are only what
  * no runtime prints: an address of more than 64 bits or 0, a size of 0 or
  * past 2^48, a traceback deeper than -max_depth, a name longer than 64 KiB.
  *

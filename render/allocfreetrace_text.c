@@ -1,20 +1,25 @@
 /*
- * allocfreetrace_text.c - the `cprof allocfreetrace` text report.
+ * allocfreetrace_text.c - the `cprof allocfreetrace` text report, e.g.
+ * (tests/allocfreetrace/expected/golden_small.out):
  *
- *   Log: trace.log (41,230 lines: 2,310 records, 12 GCs; 140 other lines)
+ *   Log: testdata/allocfreetrace/small.log.gz (4770 lines: 221 records, 4 GCs; 7 other lines)
+ *   Stacks: 110 distinct, 119 (stack, type, size) buckets
  *
- *                             objects        bytes
- *     allocated                 2,000      1.02MB
- *     freed                     1,500    780.00kB
- *     live at the end             500    260.00kB   retained 420 objects, 210.00kB (survived a complete GC)
- *     short-lived               1,200    610.00kB   60.0% of the objects, 59.8% of the bytes: garbage at the first GC
+ *                               objects        bytes
+ *     allocated                     175      50.15kB
+ *     freed                          39       4.45kB
+ *     live at the end               136      45.70kB   retained 117 objects, 43.79kB (survived a complete GC)
  *     ...
  *
- *   By type: ... / By site: ... / Sizes / Lifetimes / Short-lived churn by site /
- *   Live at the end by site / Leak candidates / Hints
+ *   By type (N of M, by bytes allocated)
+ *        objects        bytes  bytes%  short%      freed       live   live bytes   life  type
+ *             13       3.05kB    6.1%   98.5%         12          1          48B    1.0  uint8
  *
- * Every table is cut to the first nodecount rows, with "N of M" in its title.
- * Byte figures use pprof's units (B, kB, MB, GB: powers of 1024).
+ * then By site, Sizes, Lifetimes, Short-lived churn by site, Live at the
+ * end by site, Leak candidates and Hints. Every table is cut to the first
+ * nodecount rows, with "N of M" in its title. Byte figures use pprof's
+ * units (B, kB, MB, GB: powers of 1024); "life" is the mean lifetime of
+ * the row's freed objects in GC cycles.
  */
 #include <inttypes.h>
 #include <string.h>
