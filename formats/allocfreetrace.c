@@ -193,6 +193,7 @@ struct cprof_aft_state {
 	bool creator;         /* the next file line is the creator's */
 	bool elided;
 	bool has_carry;       /* carry holds the start of a line cut by a gctrace line */
+	bool joining;         /* the line being read is carry + the next line */
 	char *carry, *join;
 	size_t carry_len, carry_alloc, join_alloc;
 	char *fn;
@@ -818,6 +819,9 @@ static int restart(struct cprof_aftlog *log, enum hdr h, const struct hdrval *v,
 	return begin_record(log, h, v, off);
 }
 
+/* The longest start of a runtime line kept to join with its rest. */
+#define GLUE_MAX 4096
+
 /* Whether a gctrace line ("gc 12 @3.4s ...") starts at p. */
 static bool gctrace_at(const char *p, const char *e)
 {
@@ -858,6 +862,12 @@ static int glue(struct cprof_aftlog *log, const char *line, size_t k)
 	struct cprof_aft_state *st = log->st;
 	log->gctrace_lines++;
 	log->foreign++;
+	/*
+	 * A runtime line is short; and a joined line is not cut again, or a
+	 * run of such lines would grow the carry without end.
+	 */
+	if (st->joining || k > GLUE_MAX)
+		return 0;
 	if (k + 1 > st->carry_alloc) {
 		st->carry_alloc = k + 256;
 		st->carry = cprof_xrealloc(st->carry, st->carry_alloc);
@@ -1148,7 +1158,10 @@ int cprof_aftlog_add_line(struct cprof_aftlog *log, const char *line, size_t len
 	}
 	memcpy(st->join, st->carry, st->carry_len);
 	memcpy(st->join + st->carry_len, line, n - st->carry_len);
-	return dispatch(log, st->join, n);
+	st->joining = true;
+	int rc = dispatch(log, st->join, n);
+	st->joining = false;
+	return rc;
 }
 
 void cprof_aftlog_line_fn(void *ctx, const char *line, size_t len)
@@ -1217,7 +1230,8 @@ bool cprof_allocfreetrace_detect(const char *text, size_t len)
 			return false; /* a record line needs its header line after it */
 		size_t n = rtrim(ls, (size_t)(le - ls - (le > ls && le[-1] == '\r')));
 		struct hdrval v;
-		enum hdr h = t < ls + n ? scan_header(t, ls + n, &v) : H_NONE;
+		size_t off = 0;
+		enum hdr h = find_header(ls, n, &v, &off);
 		if (h == H_ALLOC || h == H_FREE) {
 			const char *ns = le + 1;
 			const char *ne = memchr(ns, '\n', (size_t)(end - ns));
@@ -1227,7 +1241,6 @@ bool cprof_allocfreetrace_detect(const char *text, size_t len)
 			if (m && ns[m - 1] == '\r')
 				m--;
 			m = rtrim(ns, m);
-			size_t off = (size_t)(t - ls);
 			if (is_goroutine_header(ns, m) || (off && m > off && is_goroutine_header(ns + off, m - off)))
 				return true;
 		}
