@@ -2,8 +2,8 @@
  * allocfreetrace.c - the Go runtime's GODEBUG=allocfreetrace=1 output:
  * one record per allocation, free and garbage collection, each with a
  * traceback, as runtime/mprof.go prints them (tracealloc, tracefree and
- * tracegc; Go 1.5 to 1.22, and malloc.goc/mprof.goc of Go 1.1 to 1.4 print
- * the same text).
+ * tracegc, Go 1.5 to 1.22; the C runtime before, as the guide quotes Go
+ * 1.3's, prints the same records with older traceback lines).
  *
  *   log      = { other-line | record }
  *   record   = alloc | free | gc

@@ -1,7 +1,7 @@
 /*
  * allocfreetrace.h - GODEBUG=allocfreetrace=1 logs: every allocation, free
  * and garbage collection the Go runtime made, each with a traceback
- * (Go 1.1 to 1.22; the setting is gone from Go 1.23).
+ * (every release that has the setting; Go 1.23 removed it).
  *
  *   cprof_log_read()                  formats/logread.c: files, stdin, gzip, streamed
  *        │ lines
