@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cprof/allocfreetrace.h"
 #include "cprof/formats.h"
 #include "cprof/goroutines.h"
 
@@ -37,6 +38,8 @@ static const struct parser parsers[] = {
 	{"threadz", cprof_legacy_thread_parse, false},
 	{"contention text", cprof_legacy_contention_parse, false},
 	{"Java heapz/contentionz", cprof_legacy_java_parse, false},
+	/* not in pprof: GODEBUG=allocfreetrace=1 logs, whose tracebacks the next would take */
+	{"allocation trace", cprof_allocfreetrace_parse, false},
 	/* not in pprof: keep last, it looks for a goroutine header anywhere */
 	{"goroutine dump", cprof_goroutine_dump_parse, false},
 	/* not in pprof: folded stacks (FlameGraph), detected by every line's shape */

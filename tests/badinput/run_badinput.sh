@@ -181,6 +181,26 @@ flip_runtime_logs)
 	flips "$td/runtime/gc_steady.log" 50 gctrace
 	flips "$td/runtime/sched_detail.log" 50 schedtrace
 	flips "$td/runtime/gc_long.log.gz" 30 gctrace ;;
+allocfreetrace_inputs)
+	need "$td/allocfreetrace/small.log.gz" "$td/allocfreetrace/old_go13.log"
+	gzip -dc "$td/allocfreetrace/small.log.gz" >"$tmp/small.log"
+	truncations "$td/allocfreetrace/old_go13.log" 40 allocfreetrace
+	truncations "$tmp/small.log" 30 allocfreetrace -json
+	truncations "$tmp/small.log" 15 -top
+	truncations "$td/allocfreetrace/small.log.gz" 20 allocfreetrace
+	flips "$tmp/small.log" 40 allocfreetrace
+	flips "$td/allocfreetrace/old_go13.log" 40 -traces
+	flips "$td/allocfreetrace/small.log.gz" 20 allocfreetrace
+	: >"$tmp/empty"
+	mkdir "$tmp/d"
+	error "$tmp/empty" allocfreetrace "$tmp/empty"
+	error "$tmp/d" allocfreetrace "$tmp/d"
+	error "$tmp/nope" allocfreetrace "$tmp/nope"
+	error "$td/go/cpu.pb.gz" allocfreetrace "$td/go/cpu.pb.gz"
+	# streamed: a gzip bomb is read to the end in bounded memory
+	head -c $((64 << 20)) /dev/zero | gzip -1 >"$tmp/bomb.gz"
+	error "$tmp/bomb.gz" allocfreetrace "$tmp/bomb.gz"
+	cost 5 100000 allocfreetrace "$tmp/bomb.gz" ;;
 wrong_format)
 	need "$td/go/cpu.pb.gz" "$td/runtime/gc_steady.log" "$td/goroutines/dump_debug2.txt"
 	printf 'hello, not a profile\n' >"$tmp/hello.txt"
