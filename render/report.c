@@ -475,9 +475,15 @@ static struct cprof_graph *first_graph(struct cprof_report *rpt, const struct re
 		if (c->ent[i].used < c->ent[slot].used)
 			slot = i;
 	}
+	struct cprof_graph *g = new_graph(rpt, m, NULL, true, true);
+	if (cprof_interrupted()) { /* its sums are partial: not kept */
+		*owned = true;
+		strbuf_release(&key);
+		return g;
+	}
 	free(c->ent[slot].key);
 	cprof_graph_free(c->ent[slot].g);
-	c->ent[slot].g = new_graph(rpt, m, NULL, true, true);
+	c->ent[slot].g = g;
 	c->ent[slot].key = strbuf_detach(&key, NULL);
 	c->ent[slot].used = ++c->clock;
 	return c->ent[slot].g;

@@ -30,8 +30,9 @@
 #include "cprof/symbolize.h"
 #include "src/driver/session_internal.h"
 
-/* Prepared profiles kept, and the bytes of whole outputs kept. */
+/* Prepared profiles kept (at most, and their bytes at most), and the bytes of whole outputs kept. */
 #define PREP_CACHE 3
+#define PREP_CACHE_BYTES ((size_t)512 << 20)
 #define OUTPUT_CACHE_BYTES (64u << 20)
 #define OUTPUT_CACHE_ONE (16u << 20)
 
@@ -505,6 +506,35 @@ static struct prep *prep_lookup(struct cprof_session *s, const struct strbuf *ke
 	return NULL;
 }
 
+/* What a kept profile holds in memory, roughly: its arena and its four arrays. */
+static size_t prep_bytes(const struct prep *e)
+{
+	const struct cprof_profile *p = e->p;
+	if (!e->owned || !p)
+		return 0;
+	return p->arena.total + p->asample * sizeof(*p->sample) + p->alocation * sizeof(*p->location) +
+	       p->afunction * sizeof(*p->function) + p->amapping * sizeof(*p->mapping);
+}
+
+/* Make room for one more kept profile: the least recently used go while all of them hold too much. */
+static void prep_make_room(struct cprof_session *s, const struct prep *fresh)
+{
+	for (;;) {
+		size_t bytes = prep_bytes(fresh);
+		struct prep *old = NULL;
+		for (size_t i = 0; i < PREP_CACHE; i++) {
+			if (!s->prep[i].p)
+				continue;
+			bytes += prep_bytes(&s->prep[i]);
+			if (!old || s->prep[i].used < old->used)
+				old = &s->prep[i];
+		}
+		if (!old || bytes <= PREP_CACHE_BYTES)
+			return;
+		prep_clear(old);
+	}
+}
+
 static struct prep *prep_slot(struct cprof_session *s)
 {
 	struct prep *e = &s->prep[0];
@@ -832,6 +862,7 @@ int cprof_session_report(struct cprof_session *s, const struct cprof_request *rq
 			goto bad_regexp;
 	}
 	if (fresh) {
+		prep_make_room(s, &tmp);
 		e = prep_slot(s);
 		*e = tmp;
 		e->key = pkey;

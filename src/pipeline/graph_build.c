@@ -700,6 +700,8 @@ static void *walk_part(void *arg)
 	struct hot_node *hot = w->hot;
 	uint32_t stamp = 0;
 	for (size_t si = w->from; si < w->to; si++) {
+		if ((si & 8191) == 0 && cprof_interrupted())
+			break; /* the sums are dropped: the report fails */
 		const struct cprof_sample *s = &p->sample[si];
 		int64_t wt, dw;
 		if (!sample_weights(w->b, s, &wt, &dw))
