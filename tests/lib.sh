@@ -79,6 +79,10 @@ _tool_present() {
 		bid=$(readelf -n "$(readlink -f "$f")" 2>/dev/null | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
 		[ -n "$bid" ] && [ -f "/usr/lib/debug/.build-id/${bid:0:2}/${bid:2}.debug" ]
 		;;
+	clangrt:*)
+		f=$(clang -print-resource-dir 2>/dev/null) || return 1
+		[ -n "$f" ] && [ -f "$f/lib/linux/libclang_rt.${1#clangrt:}-$(uname -m).a" ]
+		;;
 	/*) [ -x "$1" ] ;;
 	*) command -v "$1" >/dev/null 2>&1 ;;
 	esac
@@ -96,6 +100,7 @@ _tool_missing() {
 	case $1 in
 	lib:*) echo "library ${1#lib:} not found (Debian package $pkg)" ;;
 	debug:*) echo "no debug file for ${1#debug:} (Debian package $pkg)" ;;
+	clangrt:*) echo "clang's ${1#clangrt:} runtime not found (Debian package $pkg)" ;;
 	*) echo "$1 not found (Debian package $pkg)" ;;
 	esac
 }

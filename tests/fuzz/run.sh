@@ -18,7 +18,7 @@ shift
 . "$(dirname "$0")/../lib.sh"
 build=${FUZZ_BUILD:-$src/build-fuzz}
 work=${FUZZ_WORK:-$build/fuzz-work}
-need clang cmake
+need clang clangrt:fuzzer clangrt:asan cmake
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
