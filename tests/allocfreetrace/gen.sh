@@ -13,7 +13,7 @@
 set -euo pipefail
 dir=${AFT_DIR:?AFT_DIR must name the output directory}
 src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-command -v go >/dev/null || { echo "skip: go not found (tests/deps.sh --test installs golang-go)"; exit 77; }
+command -v go >/dev/null || { echo "skip: go not found (tests/deps.sh --test installs golang-go)"; [ "${CPROF_TEST_STRICT:-0}" = 1 ] && exit 1; exit 77; }
 mkdir -p "$dir"
 rm -f "$dir"/*.log "$dir"/*.numgc "$dir"/flags
 cd "$src/testdata/gen"

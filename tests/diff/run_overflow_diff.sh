@@ -25,7 +25,7 @@ line=$(awk -F'\t' -v n="$name" '$1 == n { print $2; exit }' "$src/tests/diff/ove
 case $name in
 self_*) ;;
 *)
-	command -v go >/dev/null 2>&1 || { echo "skipped: go not found"; exit 77; }
+	command -v go >/dev/null 2>&1 || { echo "skipped: go not found (Debian package golang-go)"; [ "${CPROF_TEST_STRICT:-0}" = 1 ] && exit 1; exit 77; }
 	pprof="$(go env GOTOOLDIR)/pprof"
 	[ -x "$pprof" ] || { echo "FAIL $name: no pprof in $(go env GOTOOLDIR)"; exit 1; }
 	;;

@@ -33,7 +33,7 @@ fetchdir=${FETCH_DIR:-$src/build/fetch}
 export LC_ALL=C TZ=UTC
 unset PPROF_BINARY_PATH PPROF_TOOLS http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
-command -v go >/dev/null 2>&1 || { echo "skipped: go not found (Debian package golang-go)"; exit 77; }
+command -v go >/dev/null 2>&1 || { echo "skipped: go not found (Debian package golang-go)"; [ "${CPROF_TEST_STRICT:-0}" = 1 ] && exit 1; exit 77; }
 pprof_tool="$(go env GOTOOLDIR)/pprof"
 [ -x "$pprof_tool" ] || { echo "skipped: $pprof_tool not found"; exit 77; }
 

@@ -72,6 +72,11 @@ content() {
 have_go=0
 command -v go >/dev/null 2>&1 && have_go=1
 [ "${SHELL_ORACLE:-}" = recorded ] && [ "${UPDATE:-0}" != 1 ] && have_go=0
+# the live comparison is the test: under tests/run.sh it needs go tool pprof
+if [ $have_go = 0 ] && [ "${SHELL_ORACLE:-}" != recorded ] && [ "${CPROF_TEST_STRICT:-0}" = 1 ]; then
+	echo "FAIL $name: go not found (Debian package golang-go); sh tests/deps.sh --test installs it"
+	exit 1
+fi
 if [ "${UPDATE:-0}" = 1 ]; then
 	[ $have_go = 1 ] || { echo "UPDATE=1 needs go tool pprof" >&2; exit 1; }
 	run "$tmp/p" go tool pprof
@@ -117,7 +122,8 @@ elif [ -r "$exp.out" ]; then
 		cmp -s "$exp.file.$f" "$tmp/cf" || report "file $f differs (recorded, cprof)" "$exp.file.$f" "$tmp/cf"
 	done <"$exp.files"
 else
-	echo "skip $name: no go tool pprof and no recorded transcript" >&2
+	echo "skip $name: no go tool pprof (Debian package golang-go) and no recorded transcript" >&2
+	[ "${CPROF_TEST_STRICT:-0}" = 1 ] && exit 1
 	exit 77
 fi
 [ "$(cat "$tmp/c/rc")" = 0 ] || report "cprof exited $(cat "$tmp/c/rc")"

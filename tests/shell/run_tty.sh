@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 td=$repo/testdata
 case $cprof in /*) ;; *) cprof=$PWD/$cprof ;; esac
-command -v tmux >/dev/null 2>&1 || { echo "run_tty.sh: tmux not found (Debian package tmux)" >&2; exit 77; }
+command -v tmux >/dev/null 2>&1 || { echo "run_tty.sh: tmux not found (Debian package tmux)" >&2; [ "${CPROF_TEST_STRICT:-0}" = 1 ] && exit 1; exit 77; }
 
 tmp=$(mktemp -d /tmp/cprof-tty.XXXXXX)
 sock=cprof-tty-$$
@@ -141,7 +141,7 @@ ctrl_c_line)
 	keys 'top 1' Enter
 	wait_for 'Showing top 1 nodes out of' ;;
 ctrl_c_command)
-	[ -n "${GENPROF:-}" ] && [ -x "$GENPROF" ] || { echo "run_tty.sh: GENPROF not set" >&2; exit 77; }
+	[ -n "${GENPROF:-}" ] && [ -x "$GENPROF" ] || { echo "run_tty.sh: GENPROF not set" >&2; exit 1; }
 	"$GENPROF" -samples 300000 "$tmp/big.pb.gz" >/dev/null 2>&1 || fail "genprof failed"
 	start "$tmp/big.pb.gz"
 	keys 'traces >t.txt' Enter
