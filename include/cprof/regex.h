@@ -10,7 +10,9 @@
  * text unless (?m), (?i) folds case as Go does, there are no
  * backreferences or lookarounds, repetitions stop at 1000, and text that
  * is not valid UTF-8 is read one U+FFFD per bad byte. Matching is an
- * unanchored search, as Go's MatchString, and leftmost-first.
+ * unanchored search, as Go's MatchString, and leftmost-first, and takes
+ * time linear in the text when PCRE2's backtracking would not (a Pike VM
+ * of Go's shape takes over, regex_vm.c).
  */
 #ifndef CPROF_REGEX_H
 #define CPROF_REGEX_H
@@ -18,15 +20,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "cprof/error.h"
+#include "cprof/strbuf.h"
 
 struct cprof_regex;
-struct strbuf;
 
 /*
  * Compile; NULL with err set on error, err's message then exactly Go's
  * err.Error() ("error parsing regexp: missing closing ): `(`"). A pattern
- * Go accepts but PCRE2 cannot hold (a compiled form past 64 KiB) gives
- * "error parsing regexp: expression too large: `...`".
+ * Go accepts but neither PCRE2 nor the fallback matcher can hold (a
+ * compiled form past 64 KiB and 2 million instructions) gives "error
+ * parsing regexp: expression too large: `...`".
  */
 struct cprof_regex *cprof_regex_compile(const char *pattern, struct cprof_error *err);
 /* Compile `^(?:pattern)$` (full match, as drop_frames/keep_frames); errors quote that. */
@@ -36,9 +39,9 @@ bool cprof_regex_matchn(const struct cprof_regex *re, const char *s, size_t len)
 /*
  * Find the first match in s; on success stores the offsets of the whole
  * match and of up to ncap-1 capture groups in ovec[2*i], ovec[2*i+1]
- * (-1 for unset groups) and returns true. (When backtracking would take
- * too long, the match is the longest at the leftmost position, without
- * groups.)
+ * (-1 for unset groups) and returns true. (Should backtracking take too
+ * long and the fallback matcher not hold the pattern, the match is the
+ * longest at the leftmost position, without groups.)
  */
 bool cprof_regex_find(const struct cprof_regex *re, const char *s, size_t len, long *ovec, int ncap);
 const char *cprof_regex_pattern(const struct cprof_regex *re);
@@ -46,21 +49,26 @@ const char *cprof_regex_pattern(const struct cprof_regex *re);
 int cprof_regex_groups(const struct cprof_regex *re);
 void cprof_regex_free(struct cprof_regex *re);
 
+/* A pattern translated for PCRE2 (cprof_regex_translate()). */
+struct cprof_regex_translation {
+	struct strbuf pcre; /* for PCRE2_UTF, newline LF, PCRE2_ALT_CIRCUMFLEX and no other option */
+	int ngroups;        /* Go's capture groups */
+	int *group;         /* PCRE2's number of each, from index 1 (the translation may add groups) */
+	/*
+	 * A loop whose body can match the empty string: PCRE2 may place groups,
+	 * or the end of the match, elsewhere than Go (not whether it matches).
+	 */
+	bool empty_loops;
+};
+
 /*
  * The RE2 validator: check pattern[0, len) as Go's regexp/syntax parser
- * does (Perl flags, as regexp.Compile) and append to out a PCRE2 pattern
- * (for PCRE2_UTF, newline LF, PCRE2_ALT_CIRCUMFLEX, no other option) that
- * matches what Go's matches. Returns 0, or -1 with err's message Go's
- * error text.
- *
- * *ngroups (when not NULL) gets the number of Go's capture groups and
- * *groups (when not NULL; free() it) their PCRE2 numbers, from index 1:
- * the translation may add groups of its own. It may also hold callouts
- * (?C"a,b"), which must fail when the current position is where group b
- * starts and group b does not start where group a does (regex.c's
- * callout does that).
+ * does (Perl flags, as regexp.Compile) and translate it into a PCRE2
+ * pattern that matches the same texts. Returns 0, or -1 with err's
+ * message Go's error text; t is to be released either way.
  */
-int cprof_regex_translate(const char *pattern, size_t len, struct strbuf *out, int **groups, int *ngroups,
+int cprof_regex_translate(const char *pattern, size_t len, struct cprof_regex_translation *t,
 			  struct cprof_error *err);
+void cprof_regex_translation_release(struct cprof_regex_translation *t);
 
 #endif

@@ -3,19 +3,24 @@
  *
  * A pattern is first read by the RE2 validator (regex_syntax.c), which
  * rejects what Go rejects with Go's message and spells out what Go means
- * in PCRE2's syntax; PCRE2 then compiles and runs that translation. Two
- * things remain for here:
+ * in PCRE2's syntax; PCRE2 then compiles and runs that translation. What
+ * remains for here:
  *
  *  - Text is read as Go reads it: an invalid UTF-8 byte is one rune,
  *    U+FFFD. PCRE2 refuses such text, so it is matched through a copy
  *    where each invalid byte is U+FFFD's three bytes, and the offsets of
  *    a match are mapped back.
  *  - Go's matching never backtracks: it takes time linear in the text.
- *    PCRE2's backtracking gives up past a match limit; a search that gives
- *    up is run again with PCRE2's DFA matcher, which does not backtrack and
- *    answers whether there is a match exactly; where, it answers with the
- *    longest match at the leftmost position, without groups (Go's is the
- *    leftmost-first one; only cprof's own fixed patterns ask where).
+ *    PCRE2's backtracking gives up past a match limit; from then on that
+ *    pattern is run by the Pike VM of regex_vm.c, linear too and Go's
+ *    answer, groups included. (Should the VM not hold the pattern either,
+ *    PCRE2's DFA matcher answers: whether exactly, where with the longest
+ *    match at the leftmost position.)
+ *  - Where a match is, for a pattern with a loop on a body that can match
+ *    nothing (see regex_syntax.c), is the VM's answer too: PCRE2 places
+ *    groups differently there. Whether it matches is PCRE2's.
+ *  - A pattern Go takes that PCRE2 cannot hold (a compiled form past
+ *    64 KiB, as nested counted repetitions make) runs on the VM alone.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -29,15 +34,22 @@
 
 /* Deep enough for Go's deepest trees (height 1000) and the few groups the translation adds. */
 #define PARENS_LIMIT 1100
-#define MATCH_LIMIT 10000000
+#define MATCH_LIMIT 200000 /* steps of backtracking before the VM takes over */
 
 struct cprof_regex {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	char *pattern;
+	char *pattern; /* as given */
+	char *source;  /* as translated (compile_full wraps it) */
 	int ngroups;
-	int *group; /* PCRE2's number of each of Go's groups, from 1 */
+	int *group;        /* PCRE2's number of each of Go's groups, from 1 */
+	bool vm_positions; /* where it matches: the VM's answer (a loop on a body matching nothing) */
+	struct fallback {
+		bool slow;           /* backtracking gave up once: the VM from now on */
+		bool tried;          /* prog made, or not possible */
+		struct rx_prog *prog; /* regex_vm.c's program */
+	} *fb;
 };
 
 static bool too_large(int errcode)
@@ -47,36 +59,14 @@ static bool too_large(int errcode)
 	       errcode == PCRE2_ERROR_INTERNAL_CODE_OVERFLOW || errcode == PCRE2_ERROR_INTERNAL_PARSED_OVERFLOW;
 }
 
-/*
- * The translation's callouts (?C"a,b"), after the body of a loop that can
- * match the empty string: fail an iteration that ends where it started
- * (group b), unless it is the first, which starts where the loop does
- * (group a). See regex_syntax.c.
- */
-static int empty_iteration(pcre2_callout_block *cb, void *data)
-{
-	const char *s = (const char *)cb->callout_string;
-	char *end;
-	if (!s)
-		return 0;
-	unsigned long a = strtoul(s, &end, 10), b = strtoul(end + 1, NULL, 10);
-	if (b >= cb->capture_top)
-		return 0; /* not reached: the iteration's mark is set before its body */
-	PCRE2_SIZE start = cb->offset_vector[2 * b];
-	return start == cb->current_position && start != cb->offset_vector[2 * a] ? 1 : 0;
-}
-
 static struct cprof_regex *compile(const char *shown, const char *pattern, struct cprof_error *err)
 {
-	struct strbuf pcre = STRBUF_INIT;
-	int ngroups = 0, *group = NULL;
+	struct cprof_regex_translation t;
 
-	if (cprof_regex_translate(pattern, strlen(pattern), &pcre, &group, &ngroups, err)) {
-		strbuf_release(&pcre);
+	if (cprof_regex_translate(pattern, strlen(pattern), &t, err)) {
+		cprof_regex_translation_release(&t);
 		return NULL;
 	}
-	/* callouts defeat PCRE2's automatic possessive repeats */
-	bool callouts = strstr(pcre.buf, "(?C") != NULL;
 	pcre2_compile_context *cctx = pcre2_compile_context_create(NULL);
 	if (!cctx)
 		cprof_die_oom();
@@ -86,34 +76,43 @@ static struct cprof_regex *compile(const char *shown, const char *pattern, struc
 	int errcode;
 	PCRE2_SIZE erroff;
 	/* ALT_CIRCUMFLEX: (?m)^ matches after a final \n too, as Go's does */
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pcre.buf, pcre.len,
-					 PCRE2_UTF | PCRE2_ALT_CIRCUMFLEX | (callouts ? PCRE2_NO_AUTO_POSSESS : 0),
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)t.pcre.buf, t.pcre.len, PCRE2_UTF | PCRE2_ALT_CIRCUMFLEX,
 					 &errcode, &erroff, cctx);
 	pcre2_compile_context_free(cctx);
-	strbuf_release(&pcre);
-	if (!code) {
-		/* Go takes it; PCRE2 cannot hold it */
+	/* Go takes it; PCRE2 cannot hold it (a compiled form past 64 KiB): the VM alone, if it can */
+	struct rx_prog *prog = NULL;
+	if (!code && too_large(errcode)) {
+		prog = rx_prog_make(pattern, strlen(pattern));
+		if (prog && rx_prog_search(prog, "", 0, NULL, 0) < 0)
+			rx_prog_free(prog), prog = NULL;
+	}
+	if (!code && !prog) {
 		PCRE2_UCHAR buf[256];
 		if (too_large(errcode))
 			snprintf((char *)buf, sizeof(buf), "expression too large");
 		else
 			pcre2_get_error_message(errcode, buf, sizeof(buf));
 		cprof_error_set(err, CPROF_E_REGEX, "error parsing regexp: %s: `%s`", (char *)buf, pattern);
-		free(group);
+		cprof_regex_translation_release(&t);
 		return NULL;
 	}
 	struct cprof_regex *re = cprof_xcalloc(1, sizeof(*re));
+	re->fb = cprof_xcalloc(1, sizeof(*re->fb));
 	re->code = code;
-	re->md = pcre2_match_data_create_from_pattern(code, NULL);
+	re->md = code ? pcre2_match_data_create_from_pattern(code, NULL) : pcre2_match_data_create(1, NULL);
 	re->mctx = pcre2_match_context_create(NULL);
 	if (!re->md || !re->mctx)
 		cprof_die_oom();
+	if (prog)
+		re->fb->slow = re->fb->tried = true, re->fb->prog = prog;
 	pcre2_set_match_limit(re->mctx, MATCH_LIMIT);
-	if (callouts)
-		pcre2_set_callout(re->mctx, empty_iteration, NULL);
 	re->pattern = cprof_xstrdup(shown);
-	re->ngroups = ngroups;
-	re->group = group;
+	re->source = cprof_xstrdup(pattern);
+	re->ngroups = t.ngroups;
+	re->group = t.group;
+	re->vm_positions = t.empty_loops;
+	t.group = NULL;
+	cprof_regex_translation_release(&t);
 	return re;
 }
 
@@ -183,39 +182,73 @@ static bool gave_up(int rc)
 }
 
 /*
- * Whether re matches s, by the DFA matcher (no backtracking); the longest
- * match at the leftmost position where one starts is then re->md's first
- * pair.
+ * PCRE2's backtracking on s (as Go reads it: through gt when s is not
+ * valid UTF-8): the pcre2_match() result, PCRE2_ERROR_MATCHLIMIT when it
+ * gives up.
  */
-static bool dfa_match(const struct cprof_regex *re, const char *s, size_t len)
+static int backtrack(const struct cprof_regex *re, const char *s, size_t len, struct go_text *gt)
 {
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
+	if (utf8_error(rc)) {
+		go_text_make(gt, s, len);
+		rc = pcre2_match(re->code, (PCRE2_SPTR)gt->sb.buf, gt->sb.len, 0, PCRE2_NO_UTF_CHECK, re->md,
+				 re->mctx);
+	}
+	return gave_up(rc) ? PCRE2_ERROR_MATCHLIMIT : rc;
+}
+
+/*
+ * Where backtracking gives up: the Pike VM of regex_vm.c (exact, linear);
+ * for a program too big for it, PCRE2's DFA matcher, which answers
+ * whether exactly and where with the longest match at the leftmost
+ * position, without groups.
+ */
+static bool fallback(const struct cprof_regex *re, const char *s, size_t len, long *ovec, int ncap)
+{
+	struct fallback *fb = re->fb;
+	fb->slow = true;
+	if (!fb->tried) {
+		fb->tried = true;
+		fb->prog = rx_prog_make(re->source, strlen(re->source));
+	}
+	int m = fb->prog ? rx_prog_search(fb->prog, s, len, ovec, ncap) : -1;
+	if (m >= 0 || !re->code)
+		return m > 0;
+
+	struct go_text gt; /* the text as Go reads it */
+	go_text_make(&gt, s, len);
 	size_t nws = 4096;
+	int rc;
 	for (;;) {
 		int *ws = cprof_xmalloc(nws * sizeof(*ws));
-		int rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, re->md, NULL, ws,
-					 nws);
+		rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)gt.sb.buf, gt.sb.len, 0, PCRE2_NO_UTF_CHECK, re->md, NULL, ws,
+				     nws);
 		free(ws);
 		if (rc != PCRE2_ERROR_DFA_WSSIZE || nws >= (1u << 22))
-			return rc >= 0;
+			break;
 		nws *= 4;
 	}
+	if (rc >= 0 && ncap > 0) {
+		PCRE2_SIZE *v = pcre2_get_ovector_pointer(re->md);
+		ovec[0] = (long)gt.pos[v[0]];
+		ovec[1] = (long)gt.pos[v[1]];
+		for (int i = 1; i < ncap; i++)
+			ovec[2 * i] = ovec[2 * i + 1] = -1;
+	}
+	go_text_release(&gt);
+	return rc >= 0;
 }
 
 bool cprof_regex_matchn(const struct cprof_regex *re, const char *s, size_t len)
 {
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
-	if (rc >= 0)
-		return true;
-	if (gave_up(rc))
-		return dfa_match(re, s, len);
-	if (!utf8_error(rc))
-		return false;
-	struct go_text gt;
-	go_text_make(&gt, s, len);
-	rc = pcre2_match(re->code, (PCRE2_SPTR)gt.sb.buf, gt.sb.len, 0, PCRE2_NO_UTF_CHECK, re->md, re->mctx);
-	bool m = rc >= 0 || (gave_up(rc) && dfa_match(re, gt.sb.buf, gt.sb.len));
+	if (re->fb->slow)
+		return fallback(re, s, len, NULL, 0);
+	struct go_text gt = {STRBUF_INIT, NULL};
+	int rc = backtrack(re, s, len, &gt);
 	go_text_release(&gt);
-	return m;
+	if (rc == PCRE2_ERROR_MATCHLIMIT)
+		return fallback(re, s, len, NULL, 0);
+	return rc >= 0;
 }
 
 bool cprof_regex_match(const struct cprof_regex *re, const char *s)
@@ -225,18 +258,24 @@ bool cprof_regex_match(const struct cprof_regex *re, const char *s)
 
 bool cprof_regex_find(const struct cprof_regex *re, const char *s, size_t len, long *ovec, int ncap)
 {
-	struct go_text gt = {STRBUF_INIT, NULL};
-	const char *text = s;
-	size_t tlen = len;
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
-	if (utf8_error(rc)) {
-		go_text_make(&gt, s, len);
-		text = gt.sb.buf, tlen = gt.sb.len;
-		rc = pcre2_match(re->code, (PCRE2_SPTR)text, tlen, 0, PCRE2_NO_UTF_CHECK, re->md, re->mctx);
+	if (re->fb->slow)
+		return fallback(re, s, len, ovec, ncap);
+	if (re->vm_positions && ncap > 0) {
+		struct fallback *fb = re->fb;
+		if (!fb->tried) {
+			fb->tried = true;
+			fb->prog = rx_prog_make(re->source, strlen(re->source));
+		}
+		int m = fb->prog ? rx_prog_search(fb->prog, s, len, ovec, ncap) : -1;
+		if (m >= 0)
+			return m;
 	}
-	/* given up: where the DFA matcher's longest match is, without groups */
-	if (gave_up(rc))
-		rc = dfa_match(re, text, tlen) ? 1 : PCRE2_ERROR_NOMATCH;
+	struct go_text gt = {STRBUF_INIT, NULL};
+	int rc = backtrack(re, s, len, &gt);
+	if (rc == PCRE2_ERROR_MATCHLIMIT) {
+		go_text_release(&gt);
+		return fallback(re, s, len, ovec, ncap);
+	}
 	if (rc < 0) {
 		go_text_release(&gt);
 		return false;
@@ -277,6 +316,9 @@ void cprof_regex_free(struct cprof_regex *re)
 	pcre2_match_data_free(re->md);
 	pcre2_match_context_free(re->mctx);
 	free(re->pattern);
+	free(re->source);
 	free(re->group);
+	rx_prog_free(re->fb->prog);
+	free(re->fb);
 	free(re);
 }

@@ -72,3 +72,66 @@ static inline int rx_utf8_decode(const unsigned char *s, const unsigned char *en
 }
 
 #endif
+
+/*
+ * The fallback matcher (regex_vm.c): the pattern compiled to a program of
+ * Go's shape and run by a Pike VM (every thread in step over the text, a
+ * state taken once per position), in time linear in the text whatever the
+ * pattern. regex.c uses it when PCRE2's backtracking gives up.
+ */
+enum rx_iop {
+	RX_I_RUNE,  /* x: the rune */
+	RX_I_SET,   /* x: index into set */
+	RX_I_ANY,   /* any rune */
+	RX_I_ANYNL, /* any rune but \n */
+	RX_I_BOL,
+	RX_I_EOL,
+	RX_I_BOT,
+	RX_I_EOT,
+	RX_I_WB,
+	RX_I_NWB,
+	RX_I_SPLIT, /* x first, then y */
+	RX_I_JMP,   /* x */
+	RX_I_SAVE,  /* x: slot, 2 * group + (0 start, 1 end) */
+	RX_I_MATCH,
+};
+
+struct rx_inst {
+	uint8_t op;
+	uint32_t x, y;
+};
+
+/*
+ * A class: sorted [lo, hi] pairs (negated when neg) when exact, else the
+ * PCRE2 translation of the class, matching one rune.
+ */
+struct rx_set {
+	uint32_t *r;
+	size_t nr;
+	bool neg, exact;
+	char *pcre;
+	void *code;         /* regex_vm.c: the compiled pcre */
+	uint8_t ascii[16];  /* regex_vm.c: membership of runes below 128 */
+};
+
+struct rx_prog {
+	struct rx_inst *inst;
+	size_t ninst;
+	struct rx_set *set;
+	size_t nset;
+	int ncap; /* Go's groups */
+	void *vm; /* regex_vm.c */
+};
+
+/* Programs stop here (instructions): past it, rx_prog_make() gives NULL. */
+#define RX_PROG_MAX (1u << 21)
+
+/* regex_syntax.c: the program of a pattern cprof_regex_translate() accepts, or NULL. */
+struct rx_prog *rx_prog_make(const char *pattern, size_t len);
+/*
+ * regex_vm.c: search s for Go's leftmost-first match; with ncap > 0 store
+ * the offsets of the match and groups as cprof_regex_find() does. Returns
+ * 1 (match), 0 (none) or -1 (the program cannot run: too big to hold).
+ */
+int rx_prog_search(struct rx_prog *p, const char *s, size_t len, long *ovec, int ncap);
+void rx_prog_free(struct rx_prog *p);

@@ -38,7 +38,12 @@
  * UTF and the newline convention (LF) changes the meaning. Case folding is
  * left to PCRE2's caseless matching of literals and ranges, which follows
  * the same Unicode simple folding as Go; for \p classes, which PCRE2 does
- * not fold, the runes Go adds under (?i) come from regex_unicode.c.
+ * not fold, the runes Go adds under (?i) come from regex_unicode.c. The
+ * one thing a translation cannot say is Go's rule for loops whose body
+ * can match nothing (emit_repeat()); such patterns are flagged.
+ *
+ * The same tree also compiles to the program of the fallback matcher
+ * (rx_prog_make(), run by regex_vm.c), in Go's shape.
  *
  * Go's parser also bounds a pattern's parse tree: height 1000, about 3.3
  * million instructions, 32 million runes in classes. The same limits are
@@ -1358,8 +1363,8 @@ static void emit_class(struct strbuf *sb, struct cls *c)
 }
 
 /*
- * The emitter. Groups the translation adds (to group, to mark positions)
- * shift PCRE2's numbers of Go's groups: group[i] is PCRE2's number of Go's
+ * The emitter. Groups the translation adds (see MAX_PLAIN_DEPTH) shift
+ * PCRE2's numbers of Go's groups: group[i] is PCRE2's number of Go's
  * group i.
  */
 struct emitter {
@@ -1368,6 +1373,7 @@ struct emitter {
 	int npcre;  /* PCRE2 groups so far */
 	int *group; /* [0, rx->ncap] */
 	int depth;  /* non-capturing groups open */
+	bool empty_loops;
 };
 
 /*
@@ -1392,12 +1398,6 @@ static void close_group(struct emitter *e)
 {
 	strbuf_addch(e->sb, ')');
 	e->depth--;
-}
-
-static int mark(struct emitter *e)
-{
-	strbuf_addstr(e->sb, "()");
-	return ++e->npcre;
 }
 
 static void emit_seq(struct emitter *e, uint32_t id);
@@ -1447,9 +1447,9 @@ static void emit_atom(struct emitter *e, uint32_t id)
 
 static void emit_quantifier(struct strbuf *sb, const struct node *nd, int min, int max)
 {
-	if (nd->op == OP_STAR || (nd->op == OP_REPEAT && min == 0 && max < 0))
+	if (nd->op == OP_STAR)
 		strbuf_addch(sb, '*');
-	else if (nd->op == OP_PLUS || (nd->op == OP_REPEAT && min == 1 && max < 0))
+	else if (nd->op == OP_PLUS)
 		strbuf_addch(sb, '+');
 	else if (nd->op == OP_QUEST)
 		strbuf_addch(sb, '?');
@@ -1466,45 +1466,31 @@ static void emit_quantifier(struct strbuf *sb, const struct node *nd, int min, i
 /*
  * A repetition. Go and PCRE2 differ on loops whose body can match the
  * empty string: PCRE2 takes an iteration that matched nothing and leaves
- * the loop; Go's machines never return to a state at the same position,
- * so after the first iteration an iteration that matches nothing fails
- * (and the alternatives inside it are tried). (a|(|b))* matches "ab" whole
- * in Go, "a" in PCRE2; (a*)* leaves group 1 at "aaa" in Go, at "" in PCRE2.
- * So such a loop gets two marks, where it starts and where each iteration
- * starts, and a callout after the body that fails an iteration that ends
- * where it started, unless it is the first (regex.c). x{n,} with n >= 2 is
- * Go's x{n-1}x+, written so when x holds no group (which PCRE2 could not
- * repeat).
+ * the loop; Go's machines never enter one of their states twice at one
+ * position, so an iteration that comes back to the loop without reading
+ * anything fails (and the alternatives inside it are tried). Whether a
+ * text matches is the same; where groups, or rarely the match, end is
+ * not: (a|(|b))* matches "ab" whole in Go, "a" in PCRE2; (a*)* leaves
+ * group 1 at "aaa" in Go, at "" in PCRE2. Such a pattern is flagged, and
+ * regex.c asks its positions of the VM (regex_vm.c), which is Go's shape.
  */
 static void emit_repeat(struct emitter *e, const struct node *nd)
 {
 	const struct node *kid = &e->rx->node[nd->first];
-	bool loop = nd->op == OP_STAR || nd->op == OP_PLUS || (nd->op == OP_REPEAT && nd->max < 0);
-	int min = nd->min;
-
-	if (!loop || !kid->nullable) {
-		emit_atom(e, nd->first);
-		emit_quantifier(e->sb, nd, nd->min, nd->max);
+	/* as Go simplifies: x** is x* (x++, x??), nothing repeated is nothing */
+	if (kid->op == nd->op && kid->lazy == nd->lazy && nd->op != OP_REPEAT) {
+		emit_seq(e, nd->first);
 		return;
 	}
-	if (nd->op == OP_REPEAT && min >= 2) {
-		if (kid->groups) {
-			emit_atom(e, nd->first); /* PCRE2's rule for empty iterations */
-			emit_quantifier(e->sb, nd, nd->min, nd->max);
-			return;
-		}
-		emit_atom(e, nd->first);
-		if (min > 2)
-			strbuf_addf(e->sb, "{%d}", min - 1);
-		min = 1;
+	if (kid->op == OP_EMPTY) {
+		strbuf_addstr(e->sb, "(?:)");
+		return;
 	}
-	int start = mark(e);
-	open_group(e);
-	int iter = mark(e);
-	emit_item(e, nd->first);
-	strbuf_addf(e->sb, "(?C\"%d,%d\")", start, iter);
-	close_group(e);
-	emit_quantifier(e->sb, nd, min, -1);
+	bool loop = nd->op == OP_STAR || nd->op == OP_PLUS || (nd->op == OP_REPEAT && nd->max < 0);
+	if (loop && kid->nullable)
+		e->empty_loops = true;
+	emit_atom(e, nd->first);
+	emit_quantifier(e->sb, nd, nd->min, nd->max);
 }
 
 /* id where a sequence may stand: at the top, in a group, as a branch. */
@@ -1565,6 +1551,241 @@ static void emit_seq(struct emitter *e, uint32_t id)
 	}
 }
 
+/* ---- the program of the fallback matcher (regex_vm.c) ---------------------------- */
+
+/*
+ * The tree compiled as Go compiles it (regexp/syntax's compile.go, after
+ * Simplify): a loop on a body that can match nothing is (x+)?, x{n,m} is n
+ * copies and m-n nested optional ones, x{n,} is n-1 copies and x+, a
+ * repetition of the same repetition is one. With the Pike VM's rule that
+ * a state is entered once per position, the program then matches as Go's
+ * does, groups included.
+ */
+struct pbuild {
+	struct rx *rx;
+	struct rx_prog *p;
+	size_t ainst, aset;
+	bool too_big;
+	/* the set of each class node and of each folded rune, made once for all copies */
+	uint32_t *class_set;          /* by node, UINT32_MAX: none yet */
+	uint32_t (*fold_set)[2];      /* open addressing: rune + 1 (0: free), set */
+	size_t nfold, afold;
+};
+
+static uint32_t inst(struct pbuild *b, enum rx_iop op, uint32_t x, uint32_t y)
+{
+	if (b->p->ninst >= RX_PROG_MAX) {
+		b->too_big = true;
+		return (uint32_t)b->p->ninst;
+	}
+	ALLOC_GROW(b->p->inst, b->p->ninst + 1, b->ainst);
+	b->p->inst[b->p->ninst] = (struct rx_inst){(uint8_t)op, x, y};
+	return (uint32_t)b->p->ninst++;
+}
+
+static uint32_t here(const struct pbuild *b)
+{
+	return (uint32_t)b->p->ninst;
+}
+
+static void patch(struct pbuild *b, uint32_t at, uint32_t x, uint32_t y)
+{
+	if (at < b->p->ninst)
+		b->p->inst[at].x = x, b->p->inst[at].y = y;
+}
+
+static uint32_t new_set(struct pbuild *b)
+{
+	ALLOC_GROW(b->p->set, b->p->nset + 1, b->aset);
+	memset(&b->p->set[b->p->nset], 0, sizeof(*b->p->set));
+	return (uint32_t)b->p->nset++;
+}
+
+static uint32_t class_set(struct pbuild *b, uint32_t id)
+{
+	if (b->class_set[id] != UINT32_MAX)
+		return b->class_set[id];
+	struct cls *c = &b->rx->cls[b->rx->node[id].first];
+	uint32_t k = b->class_set[id] = new_set(b);
+	struct rx_set *st = &b->p->set[k];
+	clean_ranges(c);
+	st->exact = !c->fold && !c->ni && !c->nn;
+	if (st->exact) {
+		st->neg = c->neg;
+		st->nr = c->nr;
+		st->r = cprof_xmalloc(cprof_st_mult(c->nr + 1, 2 * sizeof(*st->r)));
+		for (size_t i = 0; i < c->nr; i++)
+			st->r[2 * i] = c->r[i].lo, st->r[2 * i + 1] = c->r[i].hi;
+	} else {
+		struct strbuf sb = STRBUF_INIT;
+		emit_class(&sb, c);
+		st->pcre = strbuf_detach(&sb, NULL);
+	}
+	return k;
+}
+
+static uint32_t folded_rune_set(struct pbuild *b, uint32_t r)
+{
+	if (2 * (b->nfold + 1) > b->afold) { /* grow the table, and put its entries back */
+		size_t n = b->afold ? 2 * b->afold : 64;
+		uint32_t(*t)[2] = cprof_xcalloc(n, sizeof(*t));
+		for (size_t i = 0; i < b->afold; i++)
+			if (b->fold_set[i][0]) {
+				size_t h = b->fold_set[i][0] * 2654435761u % n;
+				while (t[h][0])
+					h = (h + 1) % n;
+				t[h][0] = b->fold_set[i][0], t[h][1] = b->fold_set[i][1];
+			}
+		free(b->fold_set);
+		b->fold_set = t, b->afold = n;
+	}
+	size_t h = (r + 1) * 2654435761u % b->afold;
+	while (b->fold_set[h][0] && b->fold_set[h][0] != r + 1)
+		h = (h + 1) % b->afold;
+	if (b->fold_set[h][0])
+		return b->fold_set[h][1];
+	uint32_t k = new_set(b);
+	b->fold_set[h][0] = r + 1, b->fold_set[h][1] = k;
+	b->nfold++;
+	struct rx_set *st = &b->p->set[k];
+	if (r >= 0xd800 && r <= 0xdfff) {
+		st->exact = true; /* empty: no text holds a surrogate */
+		return k;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "(?i:");
+	emit_rune(&sb, r);
+	strbuf_addch(&sb, ')');
+	st->pcre = strbuf_detach(&sb, NULL);
+	return k;
+}
+
+static void gen(struct pbuild *b, uint32_t id);
+
+/* x? (lazy: x??), then where it goes on */
+static void gen_quest(struct pbuild *b, uint32_t kid, bool lazy)
+{
+	uint32_t s = inst(b, RX_I_SPLIT, 0, 0);
+	gen(b, kid);
+	patch(b, s, lazy ? here(b) : s + 1, lazy ? s + 1 : here(b));
+}
+
+/* x+; x* as a loop, or as (x+)? when x can match nothing */
+static void gen_loop(struct pbuild *b, uint32_t kid, bool star, bool lazy)
+{
+	const struct node *k = &b->rx->node[kid];
+	uint32_t skip = UINT32_MAX;
+	if (star && !k->nullable) {
+		uint32_t l = inst(b, RX_I_SPLIT, 0, 0);
+		gen(b, kid);
+		inst(b, RX_I_JMP, l, 0);
+		patch(b, l, lazy ? here(b) : l + 1, lazy ? l + 1 : here(b));
+		return;
+	}
+	if (star)
+		skip = inst(b, RX_I_SPLIT, 0, 0);
+	uint32_t start = here(b);
+	gen(b, kid);
+	uint32_t l = inst(b, RX_I_SPLIT, 0, 0);
+	patch(b, l, lazy ? here(b) : start, lazy ? start : here(b));
+	if (star)
+		patch(b, skip, lazy ? here(b) : start, lazy ? start : here(b));
+}
+
+static void gen(struct pbuild *b, uint32_t id)
+{
+	struct rx *rx = b->rx;
+	const struct node *nd = &rx->node[id];
+	static const uint8_t fixed[OP_LPAREN] = {
+		[OP_ANY] = RX_I_ANY, [OP_ANYNL] = RX_I_ANYNL, [OP_BOL] = RX_I_BOL, [OP_EOL] = RX_I_EOL,
+		[OP_BOT] = RX_I_BOT, [OP_EOT] = RX_I_EOT,     [OP_WB] = RX_I_WB,   [OP_NWB] = RX_I_NWB,
+	};
+
+	if (b->too_big)
+		return;
+	switch (nd->op) {
+	case OP_EMPTY:
+		break;
+	case OP_LIT:
+		for (uint32_t i = 0; i < nd->n; i++) {
+			uint32_t r = rx->rune[nd->first + i];
+			if (nd->fold)
+				inst(b, RX_I_SET, folded_rune_set(b, r), 0);
+			else
+				inst(b, RX_I_RUNE, r, 0);
+		}
+		break;
+	case OP_CLASS:
+		inst(b, RX_I_SET, class_set(b, id), 0);
+		break;
+	case OP_CAP:
+		inst(b, RX_I_SAVE, 2 * (uint32_t)nd->cap, 0);
+		gen(b, nd->first);
+		inst(b, RX_I_SAVE, 2 * (uint32_t)nd->cap + 1, 0);
+		break;
+	case OP_STAR:
+	case OP_PLUS:
+	case OP_QUEST: {
+		const struct node *k = &rx->node[nd->first];
+		if (k->op == OP_EMPTY)
+			break;
+		if (k->op == nd->op && k->lazy == nd->lazy) { /* x** is x* */
+			gen(b, nd->first);
+			break;
+		}
+		if (nd->op == OP_QUEST)
+			gen_quest(b, nd->first, nd->lazy);
+		else
+			gen_loop(b, nd->first, nd->op == OP_STAR, nd->lazy);
+		break;
+	}
+	case OP_REPEAT:
+		if (nd->max == 0 || rx->node[nd->first].op == OP_EMPTY)
+			break;
+		if (nd->max < 0) {
+			for (int i = 1; i < nd->min; i++)
+				gen(b, nd->first);
+			gen_loop(b, nd->first, nd->min == 0, nd->lazy);
+			break;
+		}
+		for (int i = 0; i < nd->min; i++)
+			gen(b, nd->first);
+		if (nd->max > nd->min) {
+			/* x{2,5} = xx(x(x(x)?)?)?: the optional copies all skip to the end */
+			uint32_t *skips = cprof_xmalloc((size_t)(nd->max - nd->min) * sizeof(*skips));
+			for (int i = 0; i < nd->max - nd->min; i++) {
+				skips[i] = inst(b, RX_I_SPLIT, 0, 0);
+				gen(b, nd->first);
+			}
+			for (int i = 0; i < nd->max - nd->min; i++)
+				patch(b, skips[i], nd->lazy ? here(b) : skips[i] + 1, nd->lazy ? skips[i] + 1 : here(b));
+			free(skips);
+		}
+		break;
+	case OP_CONCAT:
+		for (uint32_t i = 0; i < nd->n; i++)
+			gen(b, rx->kid[nd->first + i]);
+		break;
+	case OP_ALT: {
+		uint32_t *jumps = cprof_xmalloc(nd->n * sizeof(*jumps));
+		for (uint32_t i = 0; i + 1 < nd->n; i++) {
+			uint32_t s = inst(b, RX_I_SPLIT, 0, 0);
+			gen(b, rx->kid[nd->first + i]);
+			jumps[i] = inst(b, RX_I_JMP, 0, 0);
+			patch(b, s, s + 1, here(b));
+		}
+		gen(b, rx->kid[nd->first + nd->n - 1]);
+		for (uint32_t i = 0; i + 1 < nd->n; i++)
+			patch(b, jumps[i], here(b), 0);
+		free(jumps);
+		break;
+	}
+	default:
+		inst(b, fixed[nd->op], 0, 0);
+		break;
+	}
+}
+
 static void rx_release(struct rx *rx)
 {
 	for (size_t i = 0; i < rx->ncls; i++) {
@@ -1579,7 +1800,7 @@ static void rx_release(struct rx *rx)
 	free(rx->kid);
 }
 
-int cprof_regex_translate(const char *pattern, size_t len, struct strbuf *out, int **groups, int *ngroups,
+int cprof_regex_translate(const char *pattern, size_t len, struct cprof_regex_translation *t,
 			  struct cprof_error *err)
 {
 	struct rx rx = {0};
@@ -1587,21 +1808,56 @@ int cprof_regex_translate(const char *pattern, size_t len, struct strbuf *out, i
 	rx.end = pattern + len;
 	rx.repeats = 1;
 
+	memset(t, 0, sizeof(*t));
+	strbuf_init(&t->pcre, 0);
 	int rc = parse(&rx);
 	if (rc) {
 		cprof_error_set(err, CPROF_E_REGEX, "error parsing regexp: %s: `%.*s`", err_text[rx.code],
 				(int)(rx.qend - rx.q), rx.q);
 	} else {
-		struct emitter e = {&rx, out, 0, NULL, 0};
+		struct emitter e = {&rx, &t->pcre, 0, NULL, 0, false};
 		e.group = cprof_xcalloc((size_t)rx.ncap + 1, sizeof(*e.group));
 		emit_seq(&e, rx.stack[0]);
-		if (ngroups)
-			*ngroups = rx.ncap;
-		if (groups)
-			*groups = e.group;
-		else
-			free(e.group);
+		t->ngroups = rx.ncap;
+		t->group = e.group;
+		t->empty_loops = e.empty_loops;
 	}
 	rx_release(&rx);
 	return rc;
+}
+
+void cprof_regex_translation_release(struct cprof_regex_translation *t)
+{
+	strbuf_release(&t->pcre);
+	free(t->group);
+	t->group = NULL;
+}
+
+struct rx_prog *rx_prog_make(const char *pattern, size_t len)
+{
+	struct rx rx = {0};
+	rx.pat = pattern;
+	rx.end = pattern + len;
+	rx.repeats = 1;
+	if (parse(&rx)) {
+		rx_release(&rx);
+		return NULL;
+	}
+	struct rx_prog *p = cprof_xcalloc(1, sizeof(*p));
+	struct pbuild b = {&rx, p, 0, 0, false, NULL, NULL, 0, 0};
+	b.class_set = cprof_xmalloc(cprof_st_mult(rx.nnode, sizeof(*b.class_set)));
+	memset(b.class_set, 0xff, rx.nnode * sizeof(*b.class_set));
+	p->ncap = rx.ncap;
+	inst(&b, RX_I_SAVE, 0, 0);
+	gen(&b, rx.stack[0]);
+	inst(&b, RX_I_SAVE, 1, 0);
+	inst(&b, RX_I_MATCH, 0, 0);
+	free(b.class_set);
+	free(b.fold_set);
+	rx_release(&rx);
+	if (b.too_big) {
+		rx_prog_free(p);
+		return NULL;
+	}
+	return p;
 }

@@ -7,6 +7,8 @@
 #   match   tests/regex/match.txt: what each construct matches
 #   random  random patterns (a third of them broken) and subjects, made by
 #           tests/regex/goregex.go gen with fixed seeds
+#   vm      the tables and other random patterns through the fallback
+#           matcher alone (src/core/regex_vm.c, cprof_regexcheck -vm)
 #   cli     tests/regex/cli.txt: cprof's error line for bad patterns of
 #           -focus, -ignore, -tagfocus ... (with -top) and -list, -peek ...
 #           equals go tool pprof's (after "cprof: error: ")
@@ -19,7 +21,7 @@
 # Environment: REGEXCHECK (cprof_regexcheck), CPROF (for cli), SRCDIR.
 # REGEX_KEEP=DIR keeps both outputs in DIR.
 set -u
-group=${1:?usage: run_regex.sh syntax|match|random|cli|tables}
+group=${1:?usage: run_regex.sh syntax|match|random|vm|cli|tables}
 src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export LC_ALL=C TZ=UTC
 
@@ -37,12 +39,12 @@ export GOFLAGS= GO111MODULE=off GOTOOLCHAIN=local
 
 fail() { echo "FAIL regex.$group: $*"; exit 1; }
 
-# compare CASEFILE: both sides on the same cases, outputs equal
+# compare CASEFILE [-vm]: both sides on the same cases, outputs equal
 compare() {
-	local cases=$1
+	local cases=$1 how=${2:-}
 	[ -x "${REGEXCHECK:-}" ] || fail "REGEXCHECK must name the cprof_regexcheck binary"
 	go run "$src/tests/regex/goregex.go" <"$cases" >"$tmp/go.out" || fail "goregex.go failed"
-	"$REGEXCHECK" <"$cases" >"$tmp/cprof.out" || fail "cprof_regexcheck failed"
+	"$REGEXCHECK" $how <"$cases" >"$tmp/cprof.out" || fail "cprof_regexcheck failed"
 	if [ -n "${REGEX_KEEP:-}" ]; then
 		mkdir -p "$REGEX_KEEP" && cp "$tmp/go.out" "$REGEX_KEEP/$group.go" &&
 			cp "$tmp/cprof.out" "$REGEX_KEEP/$group.cprof"
@@ -66,6 +68,10 @@ random)
 		go run "$src/tests/regex/goregex.go" gen "$seed" 400 >>"$tmp/random.txt" || fail "goregex.go gen failed"
 	done
 	compare "$tmp/random.txt" ;;
+vm)
+	cat "$src/tests/regex/syntax.txt" "$src/tests/regex/match.txt" >"$tmp/vm.txt"
+	go run "$src/tests/regex/goregex.go" gen 4 400 >>"$tmp/vm.txt" || fail "goregex.go gen failed"
+	compare "$tmp/vm.txt" -vm ;;
 cli)
 	[ -x "${CPROF:-}" ] || fail "CPROF must name the cprof binary"
 	prof=$src/testdata/go/cpu.pb.gz

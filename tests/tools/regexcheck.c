@@ -6,6 +6,7 @@
  * outputs can be compared byte for byte.
  *
  *   cprof_regexcheck <CASES
+ *   cprof_regexcheck -vm <CASES    the same from the fallback matcher (regex_vm.c) alone
  *   cprof_regexcheck -t PATTERN    print the PCRE2 translation (or Go's error)
  *
  * A subject on which cprof_regex_match() and cprof_regex_find() disagree
@@ -18,6 +19,7 @@
 #include "cprof/error.h"
 #include "cprof/regex.h"
 #include "cprof/strbuf.h"
+#include "src/core/regex_internal.h"
 
 static int unhex(int c)
 {
@@ -53,15 +55,11 @@ static int decode(const char *line, size_t len, struct strbuf *val)
 
 static int translate(const char *pattern)
 {
-	struct strbuf out = STRBUF_INIT;
+	struct cprof_regex_translation t;
 	struct cprof_error err;
-	int groups;
-	int rc = cprof_regex_translate(pattern, strlen(pattern), &out, NULL, &groups, &err);
-	if (rc)
-		printf("%s\n", cprof_error_msg(&err));
-	else
-		printf("%s\n", out.buf);
-	strbuf_release(&out);
+	int rc = cprof_regex_translate(pattern, strlen(pattern), &t, &err);
+	printf("%s\n", rc ? cprof_error_msg(&err) : t.pcre.buf);
+	cprof_regex_translation_release(&t);
 	return rc ? 1 : 0;
 }
 
@@ -69,10 +67,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "-t"))
 		return translate(argv[2]);
-	if (argc != 1) {
-		fprintf(stderr, "usage: cprof_regexcheck <CASES | -t PATTERN\n");
+	bool vm = argc == 2 && !strcmp(argv[1], "-vm");
+	if (argc != 1 && !vm) {
+		fprintf(stderr, "usage: cprof_regexcheck [-vm] <CASES | -t PATTERN\n");
 		return 2;
 	}
+	struct rx_prog *prog = NULL;
 
 	struct strbuf val = STRBUF_INIT;
 	struct cprof_regex *re = NULL;
@@ -111,6 +111,8 @@ int main(int argc, char **argv)
 				printf("  error %s\n", cprof_error_msg(&err));
 				continue;
 			}
+			rx_prog_free(prog);
+			prog = vm ? rx_prog_make(val.buf, val.len) : NULL;
 			printf("  ok %d\n", cprof_regex_groups(re));
 			ovec = calloc((size_t)cprof_regex_groups(re) + 1, 2 * sizeof(*ovec));
 			continue;
@@ -118,10 +120,17 @@ int main(int argc, char **argv)
 		if (!re)
 			continue;
 		int ncap = cprof_regex_groups(re) + 1;
-		bool found = cprof_regex_find(re, val.buf, val.len, ovec, ncap);
+		bool found, whether;
+		if (vm) {
+			found = prog && rx_prog_search(prog, val.buf, val.len, ovec, ncap) == 1;
+			whether = prog && rx_prog_search(prog, val.buf, val.len, NULL, 0) == 1;
+		} else {
+			found = cprof_regex_find(re, val.buf, val.len, ovec, ncap);
+			whether = cprof_regex_matchn(re, val.buf, val.len);
+		}
 		fwrite(line, 1, len, stdout);
 		fputs(": ", stdout);
-		if (found != cprof_regex_matchn(re, val.buf, val.len)) {
+		if (found != whether) {
 			printf("inconsistent\n");
 			continue;
 		}
@@ -140,6 +149,7 @@ int main(int argc, char **argv)
 		putchar('\n');
 	}
 	cprof_regex_free(re);
+	rx_prog_free(prog);
 	free(ovec);
 	free(line);
 	strbuf_release(&val);
