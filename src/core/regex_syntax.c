@@ -1258,7 +1258,8 @@ static void clean_ranges(struct cls *c)
 			r->hi = 0xd7ff;
 		}
 	}
-	qsort(c->r, c->nr, sizeof(*c->r), range_cmp);
+	if (c->nr > 1) /* (a class of \p items alone has no ranges, and r is NULL) */
+		qsort(c->r, c->nr, sizeof(*c->r), range_cmp);
 	size_t w = 0;
 	for (size_t i = 0; i < c->nr; i++) {
 		if (c->r[i].lo > c->r[i].hi)
