@@ -123,4 +123,16 @@ tracefree(0xc000010000, 0x30)
 goroutine 0 [idle]:
 
 T
+# regex: one pattern a file, from the tables of tests/regex (p lines; P lines hex)
+mkdir -p "$out/regex"
+n=0
+for f in "$src"/tests/regex/syntax.txt "$src"/tests/regex/match.txt; do
+	[ -f "$f" ] || continue
+	while IFS= read -r line; do
+		case $line in
+		'p '*) n=$((n + 1)); printf '%s' "${line#p }" >"$out/regex/$(basename "$f" .txt)_$n" ;;
+		'P '*) n=$((n + 1)); printf '%b' "$(printf '%s' "${line#P }" | sed 's/../\\x&/g')" >"$out/regex/$(basename "$f" .txt)_$n" ;;
+		esac
+	done <"$f"
+done
 echo "$out"

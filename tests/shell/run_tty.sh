@@ -57,7 +57,7 @@ line() { screen | grep '^(pprof)' | tail -n 1; }
 expect_line() {
 	local want=$1
 	want=${want%"${want##*[! ]}"}
-	for _ in $(seq 50); do
+	for _ in $(seq 150); do
 		[ "$(line)" = "$want" ] && return 0
 		sleep 0.1
 	done
