@@ -35,5 +35,6 @@ int cmd_memstats(int argc, char **argv);
 int cmd_gctrace(int argc, char **argv);
 int cmd_schedtrace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_heapdump(int argc, char **argv);
 
 #endif
