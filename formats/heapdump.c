@@ -230,6 +230,12 @@ static bool str(struct cur *c, struct cprof_heapdump *d, const char **out)
 
 /* ---- growing the parallel arrays ------------------------------------------------- */
 
+void *cprof_heapdump_alloc(size_t n, size_t size, bool zero)
+{
+	size_t len = cprof_st_mult(n ? n : 1, size);
+	return zero ? cprof_xcalloc(1, len) : cprof_xmalloc(len);
+}
+
 static void *regrow(void *p, size_t n, size_t size)
 {
 	return cprof_xrealloc(p, cprof_st_mult(n, size));
@@ -239,8 +245,8 @@ static void grow_objects(struct cprof_heapdump *d, bool keep_layout)
 {
 	size_t n = CPROF_ALLOC_NR(d->aobj);
 	d->obj_addr = regrow(d->obj_addr, n, sizeof(uint64_t));
-	d->obj_size = regrow(d->obj_size, n, sizeof(uint64_t));
-	d->obj_ptr = regrow(d->obj_ptr, cprof_st_add(n, 1), sizeof(uint64_t));
+	d->obj_size = regrow(d->obj_size, n, sizeof(uint32_t));
+	d->obj_ptr = regrow(d->obj_ptr, cprof_st_add(n, 1), sizeof(uint32_t));
 	if (keep_layout)
 		d->obj_data = regrow(d->obj_data, n, sizeof(uint64_t));
 	d->aobj = n;
@@ -339,9 +345,15 @@ static bool rec_object(struct cur *c, struct cprof_heapdump *d, bool keep_layout
 		return false;
 	if (d->nobj == d->aobj)
 		grow_objects(d, keep_layout);
+	if (d->nobj >= UINT32_MAX - 1)
+		return fail(c, "more than 2^32 objects");
 	d->obj_addr[d->nobj] = addr;
-	d->obj_size[d->nobj] = len;
-	d->obj_ptr[d->nobj] = d->nptr;
+	d->obj_size[d->nobj] = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
+	if (len >= UINT32_MAX) {
+		ALLOC_GROW(d->huge, d->nhuge + 1, d->ahuge);
+		d->huge[d->nhuge++] = (struct cprof_heapdump_huge){d->nobj, len};
+	}
+	d->obj_ptr[d->nobj] = (uint32_t)d->nptr;
 	if (keep_layout)
 		d->obj_data[d->nobj] = off(c, body);
 	d->obj_bytes += len;
@@ -360,8 +372,10 @@ static bool rec_object(struct cur *c, struct cprof_heapdump *d, bool keep_layout
 #undef ADD_PTR_
 	if (keep_layout && len > UINT32_MAX)
 		return fail(c, "object too large to copy");
+	if (d->nptr > UINT32_MAX)
+		return fail(c, "more than 2^32 pointers");
 	d->nobj++;
-	d->obj_ptr[d->nobj] = d->nptr;
+	d->obj_ptr[d->nobj] = (uint32_t)d->nptr;
 	return true;
 }
 
@@ -566,6 +580,19 @@ bool cprof_heapdump_sniff(const unsigned char *data, size_t len)
 	return header(data, len, ver) != 0;
 }
 
+uint64_t cprof_heapdump_huge_size(const struct cprof_heapdump *d, size_t i)
+{
+	size_t lo = 0, hi = d->nhuge;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->huge[mid].index < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->nhuge && d->huge[lo].index == i ? d->huge[lo].size : UINT32_MAX;
+}
+
 void cprof_heapdump_free(struct cprof_heapdump *d)
 {
 	if (!d)
@@ -573,6 +600,7 @@ void cprof_heapdump_free(struct cprof_heapdump *d)
 	free(d->obj_addr);
 	free(d->obj_size);
 	free(d->obj_ptr);
+	free(d->huge);
 	free(d->obj_data);
 	free(d->ptr_val);
 	free(d->ptr_node);

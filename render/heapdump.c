@@ -126,13 +126,13 @@ static size_t largest_objects(const struct cprof_heapgraph *g, size_t n, uint32_
 	size_t k = 0;
 	for (uint32_t o = 0; o < d->nobj && n; o++) {
 		/* insertion into a short sorted list */
-		uint64_t s = d->obj_size[o];
-		if (k == n && (s < d->obj_size[top[k - 1]] ||
-			       (s == d->obj_size[top[k - 1]] && d->obj_addr[o] > d->obj_addr[top[k - 1]])))
+		uint64_t s = cprof_heapdump_size(d, o);
+		if (k == n && (s < cprof_heapdump_size(d, top[k - 1]) ||
+			       (s == cprof_heapdump_size(d, top[k - 1]) && d->obj_addr[o] > d->obj_addr[top[k - 1]])))
 			continue;
 		size_t i = k < n ? k++ : n - 1;
-		while (i > 0 && (d->obj_size[top[i - 1]] < s ||
-				 (d->obj_size[top[i - 1]] == s && d->obj_addr[top[i - 1]] > d->obj_addr[o]))) {
+		while (i > 0 && (cprof_heapdump_size(d, top[i - 1]) < s ||
+				 (cprof_heapdump_size(d, top[i - 1]) == s && d->obj_addr[top[i - 1]] > d->obj_addr[o]))) {
 			top[i] = top[i - 1];
 			i--;
 		}
@@ -335,7 +335,7 @@ static void text_largest(const struct cprof_heapgraph *g, size_t top, struct str
 		uint32_t o = objs[i], v = g->first_obj + o;
 		uint64_t depth;
 		uint32_t h = holder(g, v, &depth);
-		col_bytes(out, d->obj_size[o], 14);
+		col_bytes(out, cprof_heapdump_size(d, o), 14);
 		col_bytes(out, g->ret_bytes[v], 12);
 		strbuf_addf(out, "  0x%-16" PRIx64 "  ", d->obj_addr[o]);
 		holder_name(g, h, out);
@@ -519,7 +519,7 @@ void cprof_heapdump_render_json(const struct cprof_heapgraph *g, const struct cp
 		holder_name(g, h, &hn);
 		strbuf_addstr(out, i ? ",\n    {" : "\n    {");
 		jnum(out, "address", d->obj_addr[ob], true);
-		jnum(out, "size", d->obj_size[ob], true);
+		jnum(out, "size", cprof_heapdump_size(d, ob), true);
 		jnum(out, "retained_bytes", g->ret_bytes[v], true);
 		jnum(out, "retained_objects", g->ret_count[v], true);
 		jstr(out, "held_by", hn.buf, true);

@@ -139,10 +139,11 @@ struct cprof_heapdump_sample {
 
 /*
  * Objects are kept as parallel arrays, the dump's order: obj_addr[i],
- * obj_size[i] (the size class: the contents' length), and the pointer
- * values of its pointer fields that may point into the heap, in
- * ptr_val[obj_ptr[i] .. obj_ptr[i + 1]) (nil and values outside the
- * heap's range dropped). With keep_layout, also where each object's
+ * its size (the size class: the contents' length; cprof_heapdump_size()),
+ * and the pointer values of its pointer fields that may point into the
+ * heap, in ptr_val[obj_ptr[i] .. obj_ptr[i + 1]) (nil and values outside
+ * the heap's range dropped). Sizes of 4 GiB and more are kept aside
+ * (obj_size[i] is UINT32_MAX for them). With keep_layout, also where each object's
  * contents start in the input (obj_data) and each pointer's offset in
  * its object (ptr_off), for writers that copy the contents (-hprof).
  */
@@ -159,9 +160,15 @@ struct cprof_heapdump {
 	const char *build; /* runtime version (Go 1.1x on), GOEXPERIMENT before */
 
 	size_t nobj;
-	uint64_t *obj_addr, *obj_size, *obj_ptr; /* obj_ptr has nobj + 1 entries */
-	uint64_t *obj_data;                      /* keep_layout only */
+	uint64_t *obj_addr;
+	uint32_t *obj_size;
+	uint32_t *obj_ptr;  /* nobj + 1 entries */
+	uint64_t *obj_data; /* keep_layout only */
 	size_t aobj;
+	struct cprof_heapdump_huge {
+		uint64_t index, size;
+	} *huge; /* objects of 4 GiB or more, by index */
+	size_t nhuge, ahuge;
 	uint64_t *ptr_val;
 	uint32_t *ptr_node; /* after cprof_heapgraph_build(): ptr_val's memory, as object indices */
 	uint32_t *ptr_off;  /* keep_layout only */
@@ -222,6 +229,17 @@ bool cprof_heapdump_sniff(const unsigned char *data, size_t len);
 int cprof_heapdump_parse(const unsigned char *data, size_t len, const struct cprof_heapdump_parse_opts *o,
 			 struct cprof_heapdump **out, struct cprof_error *err);
 void cprof_heapdump_free(struct cprof_heapdump *d);
+
+uint64_t cprof_heapdump_huge_size(const struct cprof_heapdump *d, size_t i);
+
+/* n elements of size bytes (n may be 0), zeroed or not; never NULL. */
+void *cprof_heapdump_alloc(size_t n, size_t size, bool zero);
+/* The size of object i (dump order). */
+static inline uint64_t cprof_heapdump_size(const struct cprof_heapdump *d, size_t i)
+{
+	uint32_t s = d->obj_size[i];
+	return s != UINT32_MAX ? s : cprof_heapdump_huge_size(d, i);
+}
 
 /* ---- names from the binary (src/runtime/heapsyms.c) ---------------------------- */
 
@@ -300,6 +318,12 @@ struct cprof_heaptree_node {
 struct cprof_heapgraph_opts {
 	const struct cprof_heapsyms *syms; /* NULL: no binary */
 	int site_names; /* objects named by allocation site: -1 auto, 0 never, 1 when sampled */
+	/*
+	 * Keep the objects' pointers (d->ptr_node, d->obj_ptr) for the
+	 * caller; without, they are freed once the dominators no longer need
+	 * them, which lowers the peak memory.
+	 */
+	bool keep_pointers;
 };
 
 struct cprof_heapgraph {
@@ -313,12 +337,9 @@ struct cprof_heapgraph {
 	uint32_t *idom;         /* per node; CPROF_NONE if unreachable (idom[0] = 0) */
 	uint64_t *ret_bytes;    /* retained bytes per node */
 	uint32_t *ret_count;    /* retained objects per node */
-	uint32_t *obj_by_addr;  /* object indices (dump order) by address */
 	uint32_t *obj_bucket;   /* per object: its sample's bucket (index into dump->bucket), CPROF_NONE
 				   without a sample; NULL when the dump has no samples */
 	uint32_t *bucket_site;  /* per bucket: index into site[] */
-	uint32_t *preorder;     /* the reachable nodes in depth-first preorder (preorder[0] = 0) */
-	uint32_t npreorder;
 
 	uint64_t nedge;            /* object-to-object and root edges resolved */
 	uint64_t reachable_count, reachable_bytes;
@@ -370,8 +391,6 @@ static inline uint32_t cprof_heapgraph_obj_site(const struct cprof_heapgraph *g,
 	uint32_t k = g->obj_bucket ? g->obj_bucket[o] : CPROF_NONE;
 	return k == CPROF_NONE ? CPROF_NONE : g->bucket_site[k];
 }
-/* The object at or containing addr (index in dump order), or CPROF_NONE. */
-uint32_t cprof_heapgraph_find(const struct cprof_heapgraph *g, uint64_t addr);
 /* The name of node n: a kind, a root, an object ("[64 B] 0xc000012345"). Appends to out. */
 void cprof_heapgraph_node_name(const struct cprof_heapgraph *g, uint32_t n, struct strbuf *out);
 /* "64 B", "8 KiB", "1 MiB": exact, in the largest unit that divides size. Appends to out. */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cprof/formats.h"
+
 #include "cprof/heapdump.h"
 #include "cprof/outfile.h"
 #include "src/cmd/commands.h"
@@ -178,7 +179,7 @@ int cmd_heapdump(int argc, char **argv)
 		if (!*nodefraction_s || *end || !(ro.nodefraction >= 0 && ro.nodefraction <= 1))
 			return usage("-nodefraction needs a number from 0 to 1");
 	}
-	struct cprof_heapgraph_opts go = {NULL, -1};
+	struct cprof_heapgraph_opts go = {NULL, -1, false};
 	if (!strcmp(sites, "on"))
 		go.site_names = 1;
 	else if (!strcmp(sites, "off"))

@@ -28,15 +28,20 @@
  *      dominator's, in reverse preorder.
  *   8. the retention tree: dominator tree nodes in preorder, each mapped
  *      to its dominator's tree node's child of its name (or to that node
- *      itself when the names are equal).
+ *      itself when the names are equal); done while the dominators are
+ *      still preorder numbers, whose neighbours are near in memory.
  *
- * Memory: after the parse, about 40 bytes a node and 8 a pointer at the
- * peak (step 6), beside the dump's own 24 bytes an object.
+ * Memory: the dump keeps 12 bytes an object (address, size) and 8 a
+ * pointer (4 once resolved); the peak is step 6, with 32 bytes a node
+ * and 4 a pointer (the predecessors) beside the dump's 12 an object, the
+ * objects' own pointers having been dropped by then (unless kept for the
+ * caller).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cprof/heapdump.h"
+
 
 #define NONE CPROF_NONE
 #define WEAK 0x80000000u /* an edge kept only if its target is not reached otherwise */
@@ -148,18 +153,29 @@ static int cmp_by_addr(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-static int sort_objects(struct cprof_heapgraph *g, const struct cprof_heapdump *d, struct cprof_error *err)
+/*
+ * The objects' indices by address. A run is a stretch of the dump's
+ * order where each object starts where the previous one ends (a span's
+ * allocated slots between two free ones): runs of a sound dump are
+ * disjoint, so sorting them by address sorts the objects. The order is
+ * then checked; interleaving runs (a made-up dump) are sorted object by
+ * object, overlapping objects are an error.
+ */
+static uint32_t *sort_objects(const struct cprof_heapdump *d, struct cprof_error *err)
 {
 	size_t n = d->nobj, nruns = 0, aruns = 0;
 	struct run *runs = NULL;
-	uint32_t *perm = cprof_xmalloc(cprof_st_mult(n ? n : 1, sizeof(*perm)));
+	uint32_t *perm = cprof_heapdump_alloc(n, sizeof(*perm), false);
+	uint64_t end = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (i == 0 || d->obj_addr[i] < end_of(d->obj_addr[i - 1], d->obj_size[i - 1])) {
+		uint64_t a = d->obj_addr[i];
+		if (i == 0 || a != end) {
 			ALLOC_GROW(runs, nruns + 1, aruns);
-			runs[nruns++] = (struct run){d->obj_addr[i], (uint32_t)i, 0};
+			runs[nruns++] = (struct run){a, (uint32_t)i, 0};
 		}
 		runs[nruns - 1].len++;
+		end = end_of(a, cprof_heapdump_size(d, i));
 	}
 	qsort(runs, nruns, sizeof(*runs), cmp_run);
 	size_t k = 0;
@@ -170,48 +186,51 @@ static int sort_objects(struct cprof_heapgraph *g, const struct cprof_heapdump *
 	for (int pass = 0; pass < 2; pass++) {
 		size_t bad = 0;
 		for (size_t i = 1; i < n && !bad; i++)
-			if (d->obj_addr[perm[i]] < end_of(d->obj_addr[perm[i - 1]], d->obj_size[perm[i - 1]]))
+			if (d->obj_addr[perm[i]] < end_of(d->obj_addr[perm[i - 1]], cprof_heapdump_size(d, perm[i - 1])))
 				bad = i;
 		if (!bad)
 			break;
 		if (pass == 1 || d->obj_addr[perm[bad]] >= d->obj_addr[perm[bad - 1]]) {
 			uint64_t a = d->obj_addr[perm[bad]];
 			free(perm);
-			return cprof_error_set(err, CPROF_E_CORRUPT, "heap dump: objects overlap at 0x%llx",
-					       (unsigned long long)a);
+			cprof_error_set(err, CPROF_E_CORRUPT, "heap dump: objects overlap at 0x%llx", (unsigned long long)a);
+			return NULL;
 		}
-		qsort_r(perm, n, sizeof(*perm), cmp_by_addr, d->obj_addr); /* runs interleave */
+		qsort_r(perm, n, sizeof(*perm), cmp_by_addr, d->obj_addr);
 	}
-	g->obj_by_addr = perm;
-	return 0;
+	return perm;
 }
 
 /* ---- step 2: address lookup ---------------------------------------------------------- */
 
 struct lookup {
-	uint64_t *start, *end; /* by address */
-	const uint32_t *perm;
+	const struct cprof_heapdump *d;
+	uint64_t *start; /* by address */
+	uint32_t *size;  /* the same order; UINT32_MAX: look up the real size */
+	uint32_t *perm;  /* object index by address */
 	size_t n;
 	uint64_t lo, hi;
 	uint32_t *page; /* page[i]: objects starting before lo + i pages; NULL: no table */
 	size_t npage;
 };
 
-static void lookup_init(struct lookup *l, const struct cprof_heapdump *d, const uint32_t *perm)
+/* Takes perm (the objects by address). */
+static void lookup_init(struct lookup *l, const struct cprof_heapdump *d, uint32_t *perm)
 {
 	memset(l, 0, sizeof(*l));
+	l->d = d;
 	l->n = d->nobj;
 	l->perm = perm;
 	if (!l->n)
 		return;
-	l->start = cprof_xmalloc(cprof_st_mult(l->n, sizeof(uint64_t)));
-	l->end = cprof_xmalloc(cprof_st_mult(l->n, sizeof(uint64_t)));
+	l->start = cprof_heapdump_alloc(l->n, sizeof(uint64_t), false);
+	l->size = cprof_heapdump_alloc(l->n, sizeof(uint32_t), false);
 	for (size_t i = 0; i < l->n; i++) {
 		l->start[i] = d->obj_addr[perm[i]];
-		l->end[i] = end_of(l->start[i], d->obj_size[perm[i]]);
+		l->size[i] = d->obj_size[perm[i]];
 	}
 	l->lo = l->start[0];
-	l->hi = l->end[l->n - 1];
+	l->hi = end_of(l->start[l->n - 1], cprof_heapdump_size(d, perm[l->n - 1]));
 	uint64_t span = (l->hi - l->lo) >> PAGE_SHIFT;
 	if (span < 4 * (uint64_t)l->n + 65536) {
 		l->npage = (size_t)span + 2;
@@ -229,12 +248,14 @@ static void lookup_init(struct lookup *l, const struct cprof_heapdump *d, const 
 static void lookup_release(struct lookup *l)
 {
 	free(l->start);
-	free(l->end);
+	free(l->size);
+	free(l->perm);
 	free(l->page);
+	memset(l, 0, sizeof(*l));
 }
 
-/* The position (in address order) of the object holding v, or NONE. */
-static inline uint32_t lookup_pos(const struct lookup *l, uint64_t v)
+/* The object (dump order) holding v, or NONE. */
+static inline uint32_t lookup_obj(const struct lookup *l, uint64_t v)
 {
 	if (v < l->lo || v >= l->hi)
 		return NONE;
@@ -251,32 +272,13 @@ static inline uint32_t lookup_pos(const struct lookup *l, uint64_t v)
 		else
 			hi = mid;
 	}
-	if (lo == 0 || v >= l->end[lo - 1])
-		return NONE;
-	return (uint32_t)(lo - 1);
-}
-
-static inline uint32_t lookup_obj(const struct lookup *l, uint64_t v)
-{
-	uint32_t pos = lookup_pos(l, v);
-	return pos == NONE ? NONE : l->perm[pos];
-}
-
-uint32_t cprof_heapgraph_find(const struct cprof_heapgraph *g, uint64_t addr)
-{
-	const struct cprof_heapdump *d = g->dump;
-	size_t lo = 0, hi = d->nobj;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->obj_addr[g->obj_by_addr[mid]] <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo == 0)
 		return NONE;
-	uint32_t o = g->obj_by_addr[lo - 1];
-	return addr < end_of(d->obj_addr[o], d->obj_size[o]) ? o : NONE;
+	uint64_t off = v - l->start[lo - 1];
+	uint32_t o = l->perm[lo - 1];
+	if (off >= l->size[lo - 1] && (l->size[lo - 1] != UINT32_MAX || off >= cprof_heapdump_size(l->d, o)))
+		return NONE;
+	return o;
 }
 
 /* ---- step 3: roots ----------------------------------------------------------------- */
@@ -427,6 +429,10 @@ static inline uint32_t *edges_of(const struct cprof_heapgraph *g, const struct c
 	return c->to + c->off[v];
 }
 
+struct treebuild;
+static void tree_reachable(struct cprof_heapgraph *g, struct treebuild *tb, const uint32_t *vertex,
+			   const uint32_t *idom, uint32_t nr, uint32_t *tn);
+
 struct lt {
 	uint32_t *vertex, *parent, *semi, *label, *idom, *bhead, *bnext;
 	uint32_t *path; /* compress()'s stack */
@@ -461,16 +467,17 @@ static inline uint32_t eval(struct lt *t, uint32_t v, uint32_t lim)
 	return t->label[v];
 }
 
-static int dominators(struct cprof_heapgraph *g, struct cprof_heapdump *d, struct csr *c, struct cprof_error *err)
+static int dominators(struct cprof_heapgraph *g, struct cprof_heapdump *d, struct csr *c, bool keep_pointers,
+		      struct treebuild *tb, struct cprof_error *err)
 {
 	uint32_t n = g->nnode;
-	uint32_t *dfn = cprof_xmalloc(cprof_st_mult(n, sizeof(uint32_t)));
+	uint32_t *dfn = cprof_heapdump_alloc(n, sizeof(uint32_t), false);
 	struct lt t = {0};
 	memset(dfn, 0xff, (size_t)n * sizeof(uint32_t));
-	t.vertex = cprof_xmalloc(cprof_st_mult(n, sizeof(uint32_t)));
-	t.parent = cprof_xmalloc(cprof_st_mult(n, sizeof(uint32_t)));
-	t.semi = cprof_xmalloc(cprof_st_mult(n, sizeof(uint32_t)));
-	t.label = cprof_xmalloc(cprof_st_mult(n, sizeof(uint32_t)));
+	t.vertex = cprof_heapdump_alloc(n, sizeof(uint32_t), false);
+	t.parent = cprof_heapdump_alloc(n, sizeof(uint32_t), false);
+	t.semi = cprof_heapdump_alloc(n, sizeof(uint32_t), false);
+	t.label = cprof_heapdump_alloc(n, sizeof(uint32_t), false);
 
 	/* step 4: preorder numbers; semi and label are the DFS stack meanwhile */
 	uint32_t *snode = t.semi, *spos = t.label, sp = 0, k = 0;
@@ -504,43 +511,63 @@ static int dominators(struct cprof_heapgraph *g, struct cprof_heapdump *d, struc
 	}
 	uint32_t nr = k; /* numbered (reachable) nodes */
 
-	/* step 5: predecessors in preorder numbers */
-	uint32_t *poff = cprof_xcalloc((size_t)nr + 1, sizeof(uint32_t));
+	/*
+	 * step 5: predecessors in preorder numbers, by counting sort; nodes
+	 * are walked in node order, so the objects' edges are read in
+	 * sequence (and the preorder numbers of their targets prefetched)
+	 */
+	uint32_t *poff = cprof_heapdump_alloc((size_t)nr + 1, sizeof(uint32_t), true);
 	uint64_t total = 0;
-	for (uint32_t i = 0; i < nr; i++) {
-		uint32_t cnt, *e = edges_of(g, d, c, t.vertex[i], &cnt);
-		for (uint32_t j = 0; j < cnt; j++)
-			if (e[j] != NONE && (e[j] & WEAK) == 0 && e[j] != t.vertex[i]) {
-				poff[dfn[e[j]]]++;
-				total++;
+	uint32_t *pred = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t v = 0; v < n; v++) {
+			uint32_t dv = dfn[v];
+			if (dv == NONE)
+				continue;
+			uint32_t cnt, *e = edges_of(g, d, c, v, &cnt);
+			for (uint32_t j = 0; j < cnt; j++) {
+				uint32_t w = e[j];
+				if (j + 8 < cnt && e[j + 8] < n)
+					__builtin_prefetch(&dfn[e[j + 8]]);
+				if (w == NONE || w == v)
+					continue;
+				uint32_t dw = dfn[w];
+				if (pass == 0) {
+					poff[dw]++;
+					total++;
+				} else {
+					pred[poff[dw]++] = dv;
+				}
 			}
-	}
-	if (total > UINT32_MAX) {
-		free(dfn), free(poff), free(t.vertex), free(t.parent), free(t.semi), free(t.label);
-		return cprof_error_set(err, CPROF_E_LIMIT, "heap dump: more than 2^32 pointers between objects");
+		}
+		if (pass == 0) {
+			if (total > UINT32_MAX) {
+				free(dfn), free(poff), free(t.vertex), free(t.parent), free(t.semi), free(t.label);
+				return cprof_error_set(err, CPROF_E_LIMIT, "heap dump: more than 2^32 pointers between objects");
+			}
+			uint32_t sum = 0;
+			for (uint32_t i = 0; i <= nr; i++) {
+				uint32_t x = poff[i];
+				poff[i] = sum;
+				sum += x;
+			}
+			pred = cprof_heapdump_alloc(total, sizeof(uint32_t), false);
+		}
 	}
 	g->nedge = total;
-	uint32_t sum = 0;
-	for (uint32_t i = 0; i <= nr; i++) {
-		uint32_t x = poff[i];
-		poff[i] = sum;
-		sum += x;
-	}
-	uint32_t *pred = cprof_xmalloc(cprof_st_mult(total ? total : 1, sizeof(uint32_t)));
-	for (uint32_t i = 0; i < nr; i++) {
-		uint32_t cnt, *e = edges_of(g, d, c, t.vertex[i], &cnt);
-		for (uint32_t j = 0; j < cnt; j++)
-			if (e[j] != NONE && (e[j] & WEAK) == 0 && e[j] != t.vertex[i])
-				pred[poff[dfn[e[j]]]++] = i;
-	}
 	for (uint32_t i = nr; i > 0; i--)
 		poff[i] = poff[i - 1];
 	poff[0] = 0;
+	free(dfn);
+	if (!keep_pointers) { /* the predecessors are all that is needed now */
+		free(d->ptr_node), free(d->obj_ptr);
+		d->ptr_node = NULL, d->obj_ptr = NULL;
+	}
 
 	/* step 6: Lengauer-Tarjan */
-	t.idom = cprof_xmalloc(cprof_st_mult(nr, sizeof(uint32_t)));
-	t.bhead = cprof_xmalloc(cprof_st_mult(nr, sizeof(uint32_t)));
-	t.bnext = cprof_xmalloc(cprof_st_mult(nr, sizeof(uint32_t)));
+	t.idom = cprof_heapdump_alloc(nr, sizeof(uint32_t), false);
+	t.bhead = cprof_heapdump_alloc(nr, sizeof(uint32_t), false);
+	t.bnext = cprof_heapdump_alloc(nr, sizeof(uint32_t), false);
 	for (uint32_t i = 0; i < nr; i++) {
 		t.semi[i] = t.label[i] = i;
 		t.bhead[i] = NONE;
@@ -567,36 +594,37 @@ static int dominators(struct cprof_heapgraph *g, struct cprof_heapdump *d, struc
 		if (t.idom[w] != t.semi[w])
 			t.idom[w] = t.idom[t.idom[w]];
 	free(pred), free(poff), free(t.bhead), free(t.bnext), free(t.path);
-	free(t.parent), free(t.semi), free(t.label);
+	free(t.parent);
+	/* step 8 (part): the retention tree, while the dominators are preorder numbers */
+	tree_reachable(g, tb, t.vertex, t.idom, nr, t.semi);
+	free(t.semi);
 
-	/* back to node numbers: idom per node, in dfn's memory */
-	uint32_t *idom = dfn;
+	/* back to node numbers: idom per node, in label's memory (n entries) */
+	uint32_t *idom = t.label;
 	memset(idom, 0xff, (size_t)n * sizeof(uint32_t));
 	for (uint32_t i = 0; i < nr; i++)
 		idom[t.vertex[i]] = t.vertex[t.idom[i]];
-	free(t.idom);
 
 	/* step 7: retained sizes */
-	g->ret_bytes = cprof_xcalloc(n, sizeof(uint64_t));
-	g->ret_count = cprof_xcalloc(n, sizeof(uint32_t));
+	g->ret_bytes = cprof_heapdump_alloc(n, sizeof(uint64_t), true);
+	g->ret_count = cprof_heapdump_alloc(n, sizeof(uint32_t), true);
 	for (uint32_t v = g->first_obj; v < n; v++)
 		if (idom[v] != NONE) {
-			g->ret_bytes[v] = d->obj_size[v - g->first_obj];
+			g->ret_bytes[v] = cprof_heapdump_size(d, v - g->first_obj);
 			g->ret_count[v] = 1;
 			g->reachable_count++;
-			g->reachable_bytes += d->obj_size[v - g->first_obj];
+			g->reachable_bytes += cprof_heapdump_size(d, v - g->first_obj);
 		}
 	for (uint32_t i = nr - 1; i >= 1; i--) {
-		uint32_t v = t.vertex[i], p = idom[v];
+		uint32_t v = t.vertex[i], p = t.vertex[t.idom[i]];
 		g->ret_bytes[p] += g->ret_bytes[v];
 		g->ret_count[p] += g->ret_count[v];
 	}
+	free(t.idom);
 	g->idom = idom;
 	g->unreachable_count = d->nobj - g->reachable_count;
 	g->unreachable_bytes = d->obj_bytes - g->reachable_bytes;
-	/* keep the preorder for the retention tree */
-	g->preorder = cprof_xrealloc(t.vertex, cprof_st_mult(nr, sizeof(uint32_t)));
-	g->npreorder = nr;
+	free(t.vertex);
 	return 0;
 }
 
@@ -688,7 +716,7 @@ void cprof_heapdump_size_name(uint64_t size, struct strbuf *out)
 
 static uint32_t object_name(struct cprof_heapgraph *g, struct namer *nm, uint32_t o)
 {
-	uint64_t size = g->dump->obj_size[o];
+	uint64_t size = cprof_heapdump_size(g->dump, o);
 	uint32_t site = g->site_names ? cprof_heapgraph_obj_site(g, o) : NONE;
 	size_t h = (size_t)(hash64(size ^ ((uint64_t)site << 40)) & 4095);
 	if (nm->cache[h].id != NONE && nm->cache[h].size == size && nm->cache[h].site == site)
@@ -725,11 +753,29 @@ static uint32_t node_name(struct cprof_heapgraph *g, struct namer *nm, uint32_t 
 	return name_id(g, nm, cprof_strtab_intern(&g->strs, buf, len > 0 ? (size_t)len : 0));
 }
 
-static uint32_t tree_child(struct cprof_heapgraph *g, struct map *kids, uint32_t parent, uint32_t name,
+/*
+ * The tree's children, by (parent, name): a map, with a direct-mapped
+ * cache in front (siblings of one name are looked up again and again).
+ */
+struct kids {
+	struct map map;
+	struct {
+		uint64_t key;
+		uint32_t child;
+	} cache[1 << 14];
+};
+
+static uint32_t tree_child(struct cprof_heapgraph *g, struct kids *kids, uint32_t parent, uint32_t name,
 			   size_t *atree)
 {
 	bool added;
-	uint32_t c = map_intern(kids, (uint64_t)parent << 32 | name, g->ntree, &added);
+	uint64_t key = (uint64_t)parent << 32 | name;
+	size_t h = (size_t)(hash64(key) & (CPROF_ARRAY_SIZE(kids->cache) - 1));
+	if (kids->cache[h].child != NONE && kids->cache[h].key == key)
+		return kids->cache[h].child;
+	uint32_t c = map_intern(&kids->map, key, g->ntree, &added);
+	kids->cache[h].key = key;
+	kids->cache[h].child = c;
 	if (added) {
 		ALLOC_GROW(g->tree, g->ntree + 1, *atree);
 		g->tree[g->ntree] = (struct cprof_heaptree_node){parent, name, g->tree[parent].depth + 1, NONE, NONE,
@@ -739,44 +785,79 @@ static uint32_t tree_child(struct cprof_heapgraph *g, struct map *kids, uint32_t
 	return c;
 }
 
-static void build_tree(struct cprof_heapgraph *g)
+struct treebuild {
+	struct namer *nm;
+	struct kids *kids;
+	size_t atree;
+};
+
+static void tree_release(struct treebuild *tb)
+{
+	if (tb->nm)
+		map_release(&tb->nm->byptr);
+	if (tb->kids)
+		map_release(&tb->kids->map);
+	free(tb->nm);
+	free(tb->kids);
+	tb->nm = NULL, tb->kids = NULL;
+}
+
+static void tree_start(struct cprof_heapgraph *g, struct treebuild *tb)
+{
+	tb->nm = cprof_xmalloc(sizeof(*tb->nm));
+	tb->kids = cprof_xmalloc(sizeof(*tb->kids));
+	tb->atree = 0;
+	memset(&tb->nm->byptr, 0, sizeof(tb->nm->byptr));
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(tb->nm->cache); i++)
+		tb->nm->cache[i].id = NONE;
+	memset(&tb->kids->map, 0, sizeof(tb->kids->map));
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(tb->kids->cache); i++)
+		tb->kids->cache[i].child = NONE;
+	ALLOC_GROW(g->tree, 1, tb->atree);
+	g->tree[0] = (struct cprof_heaptree_node){NONE, node_name(g, tb->nm, 0), 0, NONE, NONE, 0, 0, 0, 0};
+	g->ntree = 1;
+}
+
+/*
+ * The reachable nodes, in preorder (vertex[k]) with their immediate
+ * dominators as preorder numbers (idom[k] < k): each node's tree node
+ * comes from its dominator's, so one pass in preorder does. tn (nr
+ * entries) is scratch.
+ */
+static void tree_reachable(struct cprof_heapgraph *g, struct treebuild *tb, const uint32_t *vertex,
+			   const uint32_t *idom, uint32_t nr, uint32_t *tn)
 {
 	const struct cprof_heapdump *d = g->dump;
-	struct namer *nm = cprof_xmalloc(sizeof(*nm));
-	struct map kids = {0};
-	size_t atree = 0;
-	uint32_t *node_tree = cprof_xmalloc(cprof_st_mult(g->nnode, sizeof(uint32_t)));
-
-	memset(&nm->byptr, 0, sizeof(nm->byptr));
-	for (size_t i = 0; i < CPROF_ARRAY_SIZE(nm->cache); i++)
-		nm->cache[i].id = NONE;
-	ALLOC_GROW(g->tree, 1, atree);
-	g->tree[0] = (struct cprof_heaptree_node){NONE, node_name(g, nm, 0), 0, NONE, NONE, 0, 0, 0, 0};
-	g->ntree = 1;
-	node_tree[0] = 0;
-	for (uint32_t i = 1; i < g->npreorder; i++) {
-		uint32_t v = g->preorder[i], pt = node_tree[g->idom[v]];
-		uint32_t name = node_name(g, nm, v);
+	tn[0] = 0;
+	for (uint32_t k = 1; k < nr; k++) {
+		uint32_t v = vertex[k], pt = tn[idom[k]];
+		uint32_t name = node_name(g, tb->nm, v);
 		uint32_t t;
 		if ((v >= g->first_obj && g->tree[pt].name == name) || g->tree[pt].depth >= CPROF_HEAPTREE_MAX_DEPTH)
 			t = pt;
 		else
-			t = tree_child(g, &kids, pt, name, &atree);
-		node_tree[v] = t;
+			t = tree_child(g, tb->kids, pt, name, &tb->atree);
+		tn[k] = t;
 		if (v >= g->first_obj) {
-			g->tree[t].self_bytes += d->obj_size[v - g->first_obj];
+			g->tree[t].self_bytes += cprof_heapdump_size(d, v - g->first_obj);
 			g->tree[t].self_count++;
 		}
 	}
+}
+
+/* The unreachable objects under "[unreachable]", then the totals and child lists. */
+static void tree_finish(struct cprof_heapgraph *g, struct treebuild *tb)
+{
+	const struct cprof_heapdump *d = g->dump;
 	g->unreachable_tree = NONE;
 	if (g->unreachable_count) {
 		const char *u = cprof_strtab_intern(&g->strs, "[unreachable]", 13);
-		g->unreachable_tree = tree_child(g, &kids, 0, name_id(g, nm, u), &atree);
+		g->unreachable_tree = tree_child(g, tb->kids, 0, name_id(g, tb->nm, u), &tb->atree);
 		for (uint32_t o = 0; o < d->nobj; o++) {
 			if (g->idom[g->first_obj + o] != NONE)
 				continue;
-			uint32_t t = tree_child(g, &kids, g->unreachable_tree, object_name(g, nm, o), &atree);
-			g->tree[t].self_bytes += d->obj_size[o];
+			uint32_t t = tree_child(g, tb->kids, g->unreachable_tree, object_name(g, tb->nm, o), &tb->atree);
+			g->tree[t].self_bytes += cprof_heapdump_size(d, o);
 			g->tree[t].self_count++;
 		}
 	}
@@ -791,10 +872,7 @@ static void build_tree(struct cprof_heapgraph *g)
 		x->next_sibling = p->first_child;
 		p->first_child = t;
 	}
-	free(node_tree);
-	map_release(&kids);
-	map_release(&nm->byptr);
-	free(nm);
+	tree_release(tb);
 }
 
 /* ---- selecting the big nodes ------------------------------------------------------- */
@@ -905,9 +983,10 @@ static void build_csr(struct builder *b, struct csr *c)
 int cprof_heapgraph_build(struct cprof_heapdump *d, const struct cprof_heapgraph_opts *o,
 			  struct cprof_heapgraph **out, struct cprof_error *err)
 {
-	static const struct cprof_heapgraph_opts none = {NULL, -1};
+	static const struct cprof_heapgraph_opts none = {NULL, -1, false};
 	struct builder b = {0};
 	struct csr c = {0};
+	struct treebuild tb = {0};
 	struct cprof_heapgraph *g = cprof_xcalloc(1, sizeof(*g));
 
 	*out = NULL;
@@ -921,18 +1000,14 @@ int cprof_heapgraph_build(struct cprof_heapdump *d, const struct cprof_heapgraph
 		cprof_error_set(err, CPROF_E_LIMIT, "heap dump: %zu objects, more than this build handles", d->nobj);
 		goto fail;
 	}
-	for (size_t i = 0; i < d->nobj; i++)
-		if (d->obj_ptr[i + 1] - d->obj_ptr[i] > UINT32_MAX) {
-			cprof_error_set(err, CPROF_E_LIMIT, "heap dump: an object with more than 2^32 pointers");
-			goto fail;
-		}
 	if (!d->ptr_val && d->nptr) {
 		cprof_error_set(err, CPROF_E_USAGE, "heap dump: graph built twice");
 		goto fail;
 	}
-	if (sort_objects(g, d, err) < 0)
+	uint32_t *perm = sort_objects(d, err);
+	if (!perm)
 		goto fail;
-	lookup_init(&b.lk, d, g->obj_by_addr);
+	lookup_init(&b.lk, d, perm);
 	build_roots(&b);
 	g->first_root = 1 + CPROF_HK__COUNT;
 	g->first_obj = g->first_root + g->nroot;
@@ -945,13 +1020,13 @@ int cprof_heapgraph_build(struct cprof_heapdump *d, const struct cprof_heapgraph
 	build_sites(&b);
 	g->site_names = o->site_names < 0 ? g->sampled_count && g->sampled_count * 2 >= d->nobj : o->site_names > 0;
 	lookup_release(&b.lk);
-	memset(&b.lk, 0, sizeof(b.lk));
 	build_csr(&b, &c);
 	free(b.re.from), free(b.re.to), free(b.last_goroutine);
 	b.re.from = b.re.to = b.last_goroutine = NULL;
 	for (size_t k = 0; k < CPROF_ARRAY_SIZE(b.roots); k++)
 		map_release(&b.roots[k]);
-	if (dominators(g, d, &c, err) < 0)
+	tree_start(g, &tb);
+	if (dominators(g, d, &c, o->keep_pointers, &tb, err) < 0)
 		goto fail;
 	free(c.off), free(c.to);
 	c.off = NULL, c.to = NULL;
@@ -963,9 +1038,9 @@ int cprof_heapgraph_build(struct cprof_heapdump *d, const struct cprof_heapgraph
 			if (s == NONE)
 				continue;
 			g->site[s].count++;
-			g->site[s].bytes += d->obj_size[i];
+			g->site[s].bytes += cprof_heapdump_size(d, i);
 		}
-	build_tree(g);
+	tree_finish(g, &tb);
 	*out = g;
 	return 0;
 fail:
@@ -974,6 +1049,7 @@ fail:
 	for (size_t k = 0; k < CPROF_ARRAY_SIZE(b.roots); k++)
 		map_release(&b.roots[k]);
 	free(c.off), free(c.to);
+	tree_release(&tb);
 	cprof_heapgraph_free(g);
 	return -1;
 }
@@ -986,10 +1062,8 @@ void cprof_heapgraph_free(struct cprof_heapgraph *g)
 	free(g->idom);
 	free(g->ret_bytes);
 	free(g->ret_count);
-	free(g->obj_by_addr);
 	free(g->obj_bucket);
 	free(g->bucket_site);
-	free(g->preorder);
 	free(g->site);
 	free(g->tree);
 	free(g->tree_name);
@@ -1012,7 +1086,7 @@ void cprof_heapgraph_node_name(const struct cprof_heapgraph *g, uint32_t n, stru
 		if (s != NONE)
 			strbuf_addf(out, "%s ", g->site[s].func);
 		strbuf_addch(out, '[');
-		cprof_heapdump_size_name(g->dump->obj_size[o], out);
+		cprof_heapdump_size_name(cprof_heapdump_size(g->dump, o), out);
 		strbuf_addf(out, "] 0x%llx", (unsigned long long)g->dump->obj_addr[o]);
 	}
 }
