@@ -17,8 +17,8 @@
 //     object dropped: only the finalizer keeps both alive;
 //   - garbage: dropBufs buffers of 8 KiB, unreachable.
 //
-// The garbage collector is off (debug.SetGCPercent(-1)) so that nothing
-// is collected or finalized between building and dumping, and
+// The garbage collector is off (debug.SetGCPercent(-1)) in test mode so
+// that nothing is collected or finalized between building and dumping, and
 // runtime.MemProfileRate is set before anything is allocated (-rate,
 // default 1: every object has its allocation sample in the dump).
 //
@@ -199,9 +199,9 @@ func main() {
 	if *rate > 0 {
 		runtime.MemProfileRate = *rate
 	}
-	debug.SetGCPercent(-1)
 	switch *mode {
 	case "test":
+		debug.SetGCPercent(-1)
 		buildTest()
 	case "big":
 		buildBig(parseSize(*size))
