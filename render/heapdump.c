@@ -233,7 +233,7 @@ static void text_header(const struct cprof_heapgraph *g, const struct cprof_heap
 	strbuf_addstr(out, "Objects: ");
 	bytes(total, out);
 	strbuf_addf(out, " in %zu objects, %" PRIu64 " pointers between them (%" PRIu64 " pointer fields)\n",
-		    d->nobj, g->nedge, d->nfields);
+		    d->nobj, g->nobj_edge, d->nfields);
 	strbuf_addstr(out, "  reachable   ");
 	col_bytes(out, g->reachable_bytes, 10);
 	strbuf_addf(out, " %9" PRIu64 " objects", g->reachable_count);
@@ -308,7 +308,7 @@ static void text_tree(const struct cprof_heapgraph *g, const struct cprof_heapdu
 		      struct strbuf *out)
 {
 	uint64_t total = g->dump->obj_bytes;
-	double frac = o->nodefraction > 0 ? o->nodefraction : 0.01;
+	double frac = o->nodefraction >= 0 ? o->nodefraction : 0.01;
 	uint32_t *t;
 	size_t n = cprof_heaptree_select(g, (uint64_t)(frac * (double)total), o->nodecount ? o->nodecount : 40, &t);
 	strbuf_addf(out, "\nDominator tree (nodes of one name merged; those retaining %g%% of the heap or more):\n"
@@ -432,7 +432,7 @@ void cprof_heapdump_render_json(const struct cprof_heapgraph *g, const struct cp
 	strbuf_addstr(out, ",\n  \"objects\": {");
 	jnum(out, "count", d->nobj, true);
 	jnum(out, "bytes", d->obj_bytes, true);
-	jnum(out, "pointers", g->nedge, true);
+	jnum(out, "pointers", g->nobj_edge, true);
 	jnum(out, "pointer_fields", d->nfields, true);
 	jnum(out, "sampled", g->sampled_count, false);
 	strbuf_addstr(out, "},\n  \"reachable\": {");
@@ -492,7 +492,7 @@ void cprof_heapdump_render_json(const struct cprof_heapgraph *g, const struct cp
 	free(r);
 	strbuf_addstr(out, "\n  ],\n  \"tree\": [");
 	uint32_t *t;
-	double frac = o->nodefraction > 0 ? o->nodefraction : 0.005;
+	double frac = o->nodefraction >= 0 ? o->nodefraction : 0.005;
 	size_t nt = cprof_heaptree_select(g, (uint64_t)(frac * (double)d->obj_bytes), o->nodecount ? o->nodecount : 1000, &t);
 	for (size_t i = 0; i < nt; i++) {
 		const struct cprof_heaptree_node *x = &g->tree[t[i]];

@@ -45,7 +45,7 @@ void cprof_heapdump_render_dot(const struct cprof_heapgraph *g, const struct cpr
 {
 	const struct cprof_heapdump *d = g->dump;
 	uint64_t total = d->obj_bytes;
-	double frac = o->nodefraction > 0 ? o->nodefraction : 0.005;
+	double frac = o->nodefraction >= 0 ? o->nodefraction : 0.005;
 	uint64_t min = (uint64_t)ceil(frac * (double)total);
 	uint32_t *sel;
 	size_t n = cprof_heaptree_select(g, min, o->nodecount ? o->nodecount : 40, &sel);

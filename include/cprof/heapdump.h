@@ -299,18 +299,25 @@ struct cprof_heaproot {
  * The retention tree: the dominator tree with nodes of the same name
  * merged, so that it can be read (and drawn) as a call tree is: a node
  * whose name is its parent's joins the parent (a list of nodes of one
- * kind is one node), and siblings of one name are one node. Roots and
- * kinds are named by what they are; objects by their size ("[64 B]"),
- * or, when most objects have allocation samples, by the function that
- * allocated them and the size ("main.newNode [64 B]"). Depth is capped
- * (CPROF_HEAPTREE_MAX_DEPTH): deeper nodes join the one at the cap.
+ * kind is one node), and siblings of one name are one node. An object
+ * whose name is that of one of the last CPROF_HEAPTREE_FOLD objects
+ * above it folds back into that node, as recursion does in a call tree
+ * (a chain of nodes and their slices, A B A B ..., is two nodes); the
+ * objects in between then do not count it in what they retain, the node
+ * above them does. Roots and kinds are named by what they are; objects
+ * by their size ("[64 B]"), or, when most objects have allocation
+ * samples, by the function that allocated them and the size
+ * ("main.newNode [64 B]"). Depth is capped (CPROF_HEAPTREE_MAX_DEPTH):
+ * deeper nodes join the one at the cap.
  */
 #define CPROF_HEAPTREE_MAX_DEPTH 64
+#define CPROF_HEAPTREE_FOLD 4
 struct cprof_heaptree_node {
 	uint32_t parent; /* CPROF_NONE for the top */
 	uint32_t name;   /* index into g->tree_name */
 	uint32_t depth;  /* 0 for the top (the super-root) */
 	uint32_t first_child, next_sibling; /* CPROF_NONE-terminated */
+	bool object;                        /* a node of objects (not the top, a kind or a root) */
 	uint64_t self_bytes, self_count;    /* objects that are this node */
 	uint64_t bytes, count;              /* retained: this node and below */
 };
@@ -341,7 +348,8 @@ struct cprof_heapgraph {
 				   without a sample; NULL when the dump has no samples */
 	uint32_t *bucket_site;  /* per bucket: index into site[] */
 
-	uint64_t nedge;            /* object-to-object and root edges resolved */
+	uint64_t nedge;            /* edges between reachable nodes (roots' included) */
+	uint64_t nobj_edge;        /* of which from an object to an object */
 	uint64_t reachable_count, reachable_bytes;
 	uint64_t unreachable_count, unreachable_bytes;
 	uint64_t sampled_count;    /* objects with an allocation sample */
@@ -423,7 +431,7 @@ struct cprof_heapdump_report_opts {
 	const char *source;  /* the dump's file name */
 	const char *binary;  /* the binary's, or NULL */
 	size_t top;          /* rows per table (default 20) */
-	double nodefraction; /* -dot: hide tree nodes retaining less than this share (0.005) */
+	double nodefraction; /* hide tree nodes retaining less than this share; < 0: the default */
 	size_t nodecount;    /* -dot: at most this many tree nodes (40) */
 };
 

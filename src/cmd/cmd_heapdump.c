@@ -145,7 +145,7 @@ int cmd_heapdump(int argc, char **argv)
 		{"top", SUBCMD_STRING, &top_s, "N", "rows per table (default 20)"},
 		{"nodecount", SUBCMD_STRING, &nodecount_s, "N", "at most N nodes in the tree and the graph (default 40)"},
 		{"nodefraction", SUBCMD_STRING, &nodefraction_s, "F",
-		 "hide tree nodes retaining less than F of the heap (default 0.01, graph 0.005)"},
+		 "hide tree nodes retaining less than F of the heap (default 0.01; JSON and graph 0.005)"},
 		{"sites", SUBCMD_STRING, &sites, "auto|on|off",
 		 "name objects by allocation site when sampled (auto: when most objects are)"},
 	};
@@ -168,7 +168,7 @@ int cmd_heapdump(int argc, char **argv)
 		return usage("-output needs a file name");
 	if (proto && !output && isatty(STDOUT_FILENO))
 		return usage("-proto writes a binary file: give -output=FILE");
-	struct cprof_heapdump_report_opts ro = {argv[1], npos > 1 ? argv[2] : NULL, 20, 0, 0};
+	struct cprof_heapdump_report_opts ro = {argv[1], npos > 1 ? argv[2] : NULL, 20, -1, 0};
 	if (top_s && !parse_count(top_s, &ro.top))
 		return usage("-top needs a count");
 	if (nodecount_s && !parse_count(nodecount_s, &ro.nodecount))

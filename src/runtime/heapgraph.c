@@ -535,6 +535,7 @@ static int dominators(struct cprof_heapgraph *g, struct cprof_heapdump *d, struc
 				if (pass == 0) {
 					poff[dw]++;
 					total++;
+					g->nobj_edge += v >= g->first_obj;
 				} else {
 					pred[poff[dw]++] = dv;
 				}
@@ -778,7 +779,7 @@ static uint32_t tree_child(struct cprof_heapgraph *g, struct kids *kids, uint32_
 	kids->cache[h].child = c;
 	if (added) {
 		ALLOC_GROW(g->tree, g->ntree + 1, *atree);
-		g->tree[g->ntree] = (struct cprof_heaptree_node){parent, name, g->tree[parent].depth + 1, NONE, NONE,
+		g->tree[g->ntree] = (struct cprof_heaptree_node){parent, name, g->tree[parent].depth + 1, NONE, NONE, false,
 								  0, 0, 0, 0};
 		g->ntree++;
 	}
@@ -814,7 +815,7 @@ static void tree_start(struct cprof_heapgraph *g, struct treebuild *tb)
 	for (size_t i = 0; i < CPROF_ARRAY_SIZE(tb->kids->cache); i++)
 		tb->kids->cache[i].child = NONE;
 	ALLOC_GROW(g->tree, 1, tb->atree);
-	g->tree[0] = (struct cprof_heaptree_node){NONE, node_name(g, tb->nm, 0), 0, NONE, NONE, 0, 0, 0, 0};
+	g->tree[0] = (struct cprof_heaptree_node){NONE, node_name(g, tb->nm, 0), 0, NONE, NONE, false, 0, 0, 0, 0};
 	g->ntree = 1;
 }
 
@@ -832,11 +833,19 @@ static void tree_reachable(struct cprof_heapgraph *g, struct treebuild *tb, cons
 	for (uint32_t k = 1; k < nr; k++) {
 		uint32_t v = vertex[k], pt = tn[idom[k]];
 		uint32_t name = node_name(g, tb->nm, v);
-		uint32_t t;
-		if ((v >= g->first_obj && g->tree[pt].name == name) || g->tree[pt].depth >= CPROF_HEAPTREE_MAX_DEPTH)
-			t = pt;
-		else
-			t = tree_child(g, tb->kids, pt, name, &tb->atree);
+		uint32_t t = NONE;
+		if (v >= g->first_obj) {
+			/* a name met again among the last few objects above folds back to it */
+			uint32_t u = pt;
+			for (int i = 0; i < CPROF_HEAPTREE_FOLD && u != NONE && g->tree[u].object; i++, u = g->tree[u].parent)
+				if (g->tree[u].name == name) {
+					t = u;
+					break;
+				}
+		}
+		if (t == NONE)
+			t = g->tree[pt].depth >= CPROF_HEAPTREE_MAX_DEPTH ? pt : tree_child(g, tb->kids, pt, name, &tb->atree);
+		g->tree[t].object = v >= g->first_obj;
 		tn[k] = t;
 		if (v >= g->first_obj) {
 			g->tree[t].self_bytes += cprof_heapdump_size(d, v - g->first_obj);
@@ -857,6 +866,7 @@ static void tree_finish(struct cprof_heapgraph *g, struct treebuild *tb)
 			if (g->idom[g->first_obj + o] != NONE)
 				continue;
 			uint32_t t = tree_child(g, tb->kids, g->unreachable_tree, object_name(g, tb->nm, o), &tb->atree);
+			g->tree[t].object = true;
 			g->tree[t].self_bytes += cprof_heapdump_size(d, o);
 			g->tree[t].self_count++;
 		}
