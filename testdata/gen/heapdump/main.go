@@ -3,11 +3,11 @@
 //
 // -mode=test (the default) builds:
 //
-//   - main.list: a global holding a singly linked list of listLen nodes
-//     of 64 bytes each (a size class of its own), reachable from nothing
+//   - main.list: a global holding a singly linked list of 1000 nodes of
+//     64 bytes each (a size class of its own), reachable from nothing
 //     else;
-//   - main.tree: a global holding a complete binary tree of treeNodes
-//     nodes of 32 bytes;
+//   - main.tree: a global holding a complete binary tree of 1023 nodes
+//     of 32 bytes;
 //   - one 32-byte object that the list's last node and the tree's root
 //     both point to: dominated by neither global, only by the globals
 //     together;
@@ -15,7 +15,12 @@
 //     parked on a channel;
 //   - a finalizer set on a 24-byte object holding a 256 KiB buffer, the
 //     object dropped: only the finalizer keeps both alive;
-//   - garbage: dropBufs buffers of 8 KiB, unreachable.
+//   - garbage: 100 buffers of 8 KiB, unreachable.
+//
+// -small makes each of them smaller (100 nodes, 63 tree nodes, 64 KiB,
+// 16 KiB, 10 buffers of 4 KiB), for a dump small enough to keep in the
+// repository. -expect FILE writes what was built, figures by
+// construction, one line each: KIND NAME OBJECTS BYTES.
 //
 // The garbage collector is off (debug.SetGCPercent(-1)) in test mode so
 // that nothing is collected or finalized between building and dumping, and
@@ -36,17 +41,21 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
-const (
+var (
 	listLen   = 1000
 	treeDepth = 10
-	treeNodes = 1<<treeDepth - 1
 	holdBytes = 1 << 20
 	finBytes  = 256 << 10
 	dropBufs  = 100
 	dropBytes = 8 << 10
 )
+
+func small() {
+	listLen, treeDepth, holdBytes, finBytes, dropBufs, dropBytes = 100, 6, 64<<10, 16<<10, 10, 4<<10
+}
 
 type node struct { // 64 bytes
 	next  *node
@@ -118,6 +127,25 @@ func garbage() {
 		drop[0] = byte(i)
 	}
 	drop = nil
+}
+
+// expectations: what buildTest makes, by construction.
+func expectations() string {
+	treeNodes := 1<<treeDepth - 1
+	nodeSize, tnodeSize := int(unsafe.Sizeof(node{})), int(unsafe.Sizeof(tnode{}))
+	finSize, sharedSize := int(unsafe.Sizeof(finObj{})), int(unsafe.Sizeof([4]int64{}))
+	lines := []string{
+		fmt.Sprintf("global main.list %d %d", listLen, listLen*nodeSize),
+		fmt.Sprintf("global main.tree %d %d", treeNodes, treeNodes*tnodeSize),
+		fmt.Sprintf("stack main.holder 1 %d", holdBytes),
+		fmt.Sprintf("finalizer main.finalized.func1 2 %d", finSize+finBytes),
+		fmt.Sprintf("shared main.buildTest 1 %d", sharedSize),
+		fmt.Sprintf("garbage main.garbage %d %d", dropBufs, dropBufs*dropBytes),
+		fmt.Sprintf("site main.buildList %d %d", listLen, listLen*nodeSize),
+		fmt.Sprintf("site main.buildTree %d %d", treeNodes, treeNodes*tnodeSize),
+		fmt.Sprintf("largest main.holder 1 %d", holdBytes),
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func buildTest() {
@@ -195,7 +223,12 @@ func main() {
 	mode := flag.String("mode", "test", "test or big")
 	rate := flag.Int("rate", 1, "runtime.MemProfileRate (0: the default)")
 	size := flag.String("size", "64M", "big mode: heap size (K, M, G)")
+	smallFlag := flag.Bool("small", false, "test mode: smaller structures")
+	expect := flag.String("expect", "", "test mode: write the figures by construction to this file")
 	flag.Parse()
+	if *smallFlag {
+		small()
+	}
 	if *rate > 0 {
 		runtime.MemProfileRate = *rate
 	}
@@ -218,6 +251,12 @@ func main() {
 	if err := f.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "heapdump:", err)
 		os.Exit(1)
+	}
+	if *expect != "" && *mode == "test" {
+		if err := os.WriteFile(*expect, []byte(expectations()), 0o666); err != nil {
+			fmt.Fprintln(os.Stderr, "heapdump:", err)
+			os.Exit(1)
+		}
 	}
 	runtime.KeepAlive(list)
 	runtime.KeepAlive(tree)
