@@ -177,7 +177,8 @@ static uint32_t *sort_objects(const struct cprof_heapdump *d, struct cprof_error
 		runs[nruns - 1].len++;
 		end = end_of(a, cprof_heapdump_size(d, i));
 	}
-	qsort(runs, nruns, sizeof(*runs), cmp_run);
+	if (nruns)
+		qsort(runs, nruns, sizeof(*runs), cmp_run);
 	size_t k = 0;
 	for (size_t r = 0; r < nruns; r++)
 		for (uint32_t j = 0; j < runs[r].len; j++)
@@ -279,6 +280,23 @@ static inline uint32_t lookup_obj(const struct lookup *l, uint64_t v)
 	if (off >= l->size[lo - 1] && (l->size[lo - 1] != UINT32_MAX || off >= cprof_heapdump_size(l->d, o)))
 		return NONE;
 	return o;
+}
+
+uint32_t cprof_heapgraph_find(const struct cprof_heapgraph *g, uint64_t addr)
+{
+	const struct cprof_heapdump *d = g->dump;
+	size_t lo = 0, hi = g->obj_by_addr ? d->nobj : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->obj_addr[g->obj_by_addr[mid]] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NONE;
+	uint32_t o = g->obj_by_addr[lo - 1];
+	return addr - d->obj_addr[o] < cprof_heapdump_size(d, o) ? o : NONE;
 }
 
 /* ---- step 3: roots ----------------------------------------------------------------- */
@@ -915,7 +933,8 @@ size_t cprof_heaptree_select(const struct cprof_heapgraph *g, uint64_t min, size
 				kids[nk++] = c;
 			}
 		sort_tree_g = g;
-		qsort(kids, nk, sizeof(*kids), cmp_tree);
+		if (nk)
+			qsort(kids, nk, sizeof(*kids), cmp_tree);
 		ALLOC_GROW(stack, sp + nk, astack);
 		for (size_t i = nk; i > 0; i--)
 			stack[sp++] = kids[i - 1];
@@ -1029,6 +1048,10 @@ int cprof_heapgraph_build(struct cprof_heapdump *d, const struct cprof_heapgraph
 	resolve_pointers(&b);
 	build_sites(&b);
 	g->site_names = o->site_names < 0 ? g->sampled_count && g->sampled_count * 2 >= d->nobj : o->site_names > 0;
+	if (o->keep_pointers) { /* cprof_heapgraph_find() needs the order */
+		g->obj_by_addr = b.lk.perm;
+		b.lk.perm = NULL;
+	}
 	lookup_release(&b.lk);
 	build_csr(&b, &c);
 	free(b.re.from), free(b.re.to), free(b.last_goroutine);
@@ -1074,6 +1097,7 @@ void cprof_heapgraph_free(struct cprof_heapgraph *g)
 	free(g->ret_count);
 	free(g->obj_bucket);
 	free(g->bucket_site);
+	free(g->obj_by_addr);
 	free(g->site);
 	free(g->tree);
 	free(g->tree_name);

@@ -120,8 +120,10 @@ int cprof_heapsyms_load(const char *path, struct cprof_heapsyms **out, struct cp
 		s->data_start = sec_data;
 	if (!s->bss_start)
 		s->bss_start = sec_bss;
-	qsort(s->data, s->ndata, sizeof(*s->data), cmp_hsym);
-	qsort(s->func, s->nfunc, sizeof(*s->func), cmp_hsym);
+	if (s->ndata)
+		qsort(s->data, s->ndata, sizeof(*s->data), cmp_hsym);
+	if (s->nfunc)
+		qsort(s->func, s->nfunc, sizeof(*s->func), cmp_hsym);
 	*out = s;
 	return 0;
 }
