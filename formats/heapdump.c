@@ -360,7 +360,7 @@ static bool rec_object(struct cur *c, struct cprof_heapdump *d, bool keep_layout
 #define ADD_PTR_(o, v)                                                          \
 	do {                                                                        \
 		d->nfields++;                                                           \
-		if (in_heap(d, v)) {                                                    \
+		if (keep_layout || in_heap(d, v)) {                                     \
 			if (d->nptr == d->aptr)                                             \
 				grow_ptrs(d, keep_layout);                                      \
 			if (keep_layout)                                                    \

@@ -143,9 +143,11 @@ struct cprof_heapdump_sample {
  * and the pointer values of its pointer fields that may point into the
  * heap, in ptr_val[obj_ptr[i] .. obj_ptr[i + 1]) (nil and values outside
  * the heap's range dropped). Sizes of 4 GiB and more are kept aside
- * (obj_size[i] is UINT32_MAX for them). With keep_layout, also where each object's
- * contents start in the input (obj_data) and each pointer's offset in
- * its object (ptr_off), for writers that copy the contents (-hprof).
+ * (obj_size[i] is UINT32_MAX for them). With keep_layout, also where
+ * each object's contents start in the input (obj_data) and each
+ * pointer's offset in its object (ptr_off), every pointer field kept
+ * (nil and non-heap ones too), for writers that copy the layout and the
+ * contents (-hprof).
  */
 struct cprof_heapdump {
 	struct cprof_arena arena; /* strings */
@@ -347,6 +349,7 @@ struct cprof_heapgraph {
 	uint32_t *obj_bucket;   /* per object: its sample's bucket (index into dump->bucket), CPROF_NONE
 				   without a sample; NULL when the dump has no samples */
 	uint32_t *bucket_site;  /* per bucket: index into site[] */
+	uint32_t *obj_by_addr;  /* objects (dump order) by address; with keep_pointers only */
 
 	uint64_t nedge;            /* edges between reachable nodes (roots' included) */
 	uint64_t nobj_edge;        /* of which from an object to an object */
@@ -393,6 +396,8 @@ void cprof_heapgraph_free(struct cprof_heapgraph *g);
  * node 0 (the top) first. *out is malloc'ed. Returns the count.
  */
 size_t cprof_heaptree_select(const struct cprof_heapgraph *g, uint64_t min, size_t max, uint32_t **out);
+/* The object (dump order) holding addr, or CPROF_NONE; built with keep_pointers only. */
+uint32_t cprof_heapgraph_find(const struct cprof_heapgraph *g, uint64_t addr);
 /* The allocation site of object o (dump order), CPROF_NONE if it has no sample. */
 static inline uint32_t cprof_heapgraph_obj_site(const struct cprof_heapgraph *g, uint32_t o)
 {
@@ -445,5 +450,20 @@ void cprof_heapdump_render_dot(const struct cprof_heapgraph *g, const struct cpr
 /* The same laid out by Graphviz in process, as SVG. -1 with err set when Graphviz fails. */
 int cprof_heapdump_render_svg(const struct cprof_heapgraph *g, const struct cprof_heapdump_report_opts *o,
 			      struct strbuf *out, struct cprof_error *err);
+
+/*
+ * The dump as a Java HPROF file (render/hprof.c; the mapping is drawn
+ * there), written through write() as it is made. The graph must have
+ * been built with keep_pointers from a dump parsed with keep_layout, and
+ * data be the dump's bytes as parsed (the objects' contents are copied).
+ */
+struct cprof_hprof_opts {
+	const unsigned char *data;
+	const struct cprof_heapsyms *syms; /* names of globals, or NULL */
+	int (*write)(void *ctx, const void *p, size_t n); /* -1 on error */
+	void *ctx;
+};
+int cprof_heapdump_write_hprof(const struct cprof_heapgraph *g, const struct cprof_hprof_opts *o,
+			       struct cprof_error *err);
 
 #endif

@@ -131,16 +131,45 @@ static int write_out(const char *output, const struct strbuf *out)
 	return 0;
 }
 
+static int outfile_write(void *ctx, const void *p, size_t n)
+{
+	return cprof_outfile_write(ctx, p, n);
+}
+
+/* -hprof: through a temporary file renamed at the end (none left on error). */
+static int write_hprof(const char *path, const struct cprof_heapgraph *g, const struct input *in,
+		       const struct cprof_heapsyms *syms)
+{
+	struct cprof_error err = {0};
+	struct cprof_outfile f;
+	if (cprof_outfile_open(&f, path, &err) < 0)
+		return fatal(path, &err);
+	struct cprof_hprof_opts ho = {in->data, syms, outfile_write, &f};
+	if (cprof_heapdump_write_hprof(g, &ho, &err) < 0) {
+		if (f.error) /* a write failed: commit says so and removes the file */
+			cprof_outfile_commit(&f, &err);
+		else
+			cprof_outfile_abort(&f);
+		return fatal(path, &err);
+	}
+	if (cprof_outfile_commit(&f, &err) < 0)
+		return fatal(path, &err);
+	return 0;
+}
+
 int cmd_heapdump(int argc, char **argv)
 {
 	bool json = false, dot = false, svg = false, proto = false, help = false;
 	const char *output = NULL, *top_s = NULL, *nodecount_s = NULL, *nodefraction_s = NULL, *sites = "auto";
+	const char *hprof = NULL;
 	const struct subcmd_flag flags[] = {
 		{"json", SUBCMD_BOOL, &json, NULL, "print every figure as JSON"},
 		{"dot", SUBCMD_BOOL, &dot, NULL, "print the big retainers' graph (the dominator tree, merged by name) as DOT"},
 		{"svg", SUBCMD_BOOL, &svg, NULL, "the same graph laid out by Graphviz (in process), as SVG"},
 		{"proto", SUBCMD_BOOL, &proto, NULL,
 		 "write the dump as a profile.proto (dominator paths as stacks; needs -output or a pipe)"},
+		{"hprof", SUBCMD_STRING, &hprof, "FILE",
+		 "write the dump as a Java HPROF file for Eclipse MAT or VisualVM (the report is not printed)"},
 		{"output", SUBCMD_STRING, &output, "FILE", "write to FILE instead of standard output"},
 		{"top", SUBCMD_STRING, &top_s, "N", "rows per table (default 20)"},
 		{"nodecount", SUBCMD_STRING, &nodecount_s, "N", "at most N nodes in the tree and the graph (default 40)"},
@@ -162,8 +191,12 @@ int cmd_heapdump(int argc, char **argv)
 		return usage("no heap dump given");
 	if (npos > 2)
 		return usage("one heap dump and at most one binary expected");
-	if (json + dot + svg + proto > 1)
-		return usage("-json, -dot, -svg and -proto exclude each other");
+	if (json + dot + svg + proto + (hprof != NULL) > 1)
+		return usage("-json, -dot, -svg, -proto and -hprof exclude each other");
+	if (hprof && !*hprof)
+		return usage("-hprof needs a file name");
+	if (hprof && output)
+		return usage("-hprof names its own file: -output does not apply");
 	if (output && !*output)
 		return usage("-output needs a file name");
 	if (proto && !output && isatty(STDOUT_FILENO))
@@ -211,21 +244,28 @@ int cmd_heapdump(int argc, char **argv)
 		rc = fatal(path, &err);
 		goto done;
 	}
-	struct cprof_heapdump_parse_opts po = {mapped, false};
+	/* -hprof copies the objects' contents: the bytes stay, and so do the layout and the pointers */
+	struct cprof_heapdump_parse_opts po = {mapped && !hprof, hprof != NULL};
 	if (cprof_heapdump_parse(in.data, in.len, &po, &d, &err) < 0) {
 		rc = fatal(path, &err);
 		goto done;
 	}
-	input_release(&in); /* the contents are not needed any more */
-	memset(&in, 0, sizeof(in));
-	in.raw = (struct strbuf)STRBUF_INIT;
-	in.inflated = (struct strbuf)STRBUF_INIT;
+	if (!hprof) { /* the contents are not needed any more */
+		input_release(&in);
+		memset(&in, 0, sizeof(in));
+		in.raw = (struct strbuf)STRBUF_INIT;
+		in.inflated = (struct strbuf)STRBUF_INIT;
+	}
 	go.syms = syms;
+	go.keep_pointers = hprof != NULL;
 	if (cprof_heapgraph_build(d, &go, &g, &err) < 0) {
 		rc = fatal(path, &err);
 		goto done;
 	}
-	if (json) {
+	if (hprof) {
+		rc = write_hprof(hprof, g, &in, syms);
+		goto done;
+	} else if (json) {
 		cprof_heapdump_render_json(g, &ro, &out);
 	} else if (dot) {
 		cprof_heapdump_render_dot(g, &ro, &out);
