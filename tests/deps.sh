@@ -17,6 +17,8 @@ if [ "${1:-}" = "--test" ]; then
 	# valgrind: the golden cases under memcheck (tests/valgrind.sh); clang: the libFuzzer
 	# targets (tests/fuzz/run.sh)
 	pkgs="$pkgs valgrind clang"
+	# visualvm (its heap library) and a JDK read cprof heapdump -hprof output (tests/heapdump)
+	pkgs="$pkgs visualvm openjdk-17-jdk-headless"
 fi
 
 missing=""

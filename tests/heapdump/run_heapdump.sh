@@ -189,6 +189,20 @@ json_has() {
 		"$tmp/out" "$1" || fail "JSON: $1 does not hold: $(head -c 600 "$tmp/out")"
 }
 
+# hprof_check FILE.hprof EXPECT JSON: VisualVM's heap library reads FILE and finds what EXPECT says
+hprof_check() {
+	local jar=/usr/share/visualvm/visualvm/modules/org-graalvm-visualvm-lib-jfluid-heap.jar
+	command -v javac >/dev/null 2>&1 && [ -f "$jar" ] ||
+		skip "javac or VisualVM's heap library missing (tests/deps.sh --test installs openjdk-17-jdk-headless and visualvm)"
+	mkdir -p "$tmp/java"
+	javac -d "$tmp/java" -cp "$jar" "$here/HprofCheck.java" || fail "cannot compile HprofCheck.java"
+	local counts
+	counts=$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(j["objects"]["count"], j["counts"]["goroutines"], j["unreachable"]["count"])' "$3") ||
+		fail "no counts in $3"
+	# shellcheck disable=SC2086
+	java -cp "$jar:$tmp/java" HprofCheck "$1" "$2" $counts || fail "VisualVM's reading of the hprof file differs (above)"
+}
+
 case $name in
 golden_text)
 	golden heapdump "$small" "$bin" ;;
@@ -225,6 +239,26 @@ flame)
 	valid -flame "$small"
 	xmllint --noout "$tmp/out" || fail "flame graph not well-formed"
 	grep -q 'main.holder' "$tmp/out" || fail "flame graph lacks main.holder" ;;
+hprof)
+	valid heapdump -json "$small" "$bin"
+	cp "$tmp/out" "$tmp/s.json"
+	valid heapdump -hprof="$tmp/s.hprof" "$small" "$bin"
+	[ ! -s "$tmp/out" ] || fail "-hprof printed something"
+	[ "$(head -c 18 "$tmp/s.hprof")" = "JAVA PROFILE 1.0.2" ] || fail "not an hprof file"
+	hprof_check "$tmp/s.hprof" "$td/small.expect" "$tmp/s.json"
+	# an unwritable destination: one error line, nothing left behind
+	error "$tmp/nodir/x.hprof" "cannot create" heapdump -hprof="$tmp/nodir/x.hprof" "$small" "$bin"
+	[ ! -e "$tmp/nodir" ] || fail "directory created"
+	printf 'not a dump\n' >"$tmp/text"
+	error "$tmp/text" "not a Go heap dump" heapdump -hprof="$tmp/bad.hprof" "$tmp/text"
+	[ ! -e "$tmp/bad.hprof" ] || fail "an hprof file was left for a bad dump" ;;
+go_hprof)
+	build_gen
+	GOMAXPROCS=2 "$tmp/gen" -out "$tmp/t.dump" -expect "$tmp/t.expect" || fail "the generator failed"
+	valid heapdump -json "$tmp/t.dump" "$tmp/gen"
+	cp "$tmp/out" "$tmp/t.json"
+	valid heapdump -hprof="$tmp/t.hprof" "$tmp/t.dump" "$tmp/gen"
+	hprof_check "$tmp/t.hprof" "$tmp/t.expect" "$tmp/t.json" ;;
 recorded)
 	valid heapdump -json -sites=on -nodefraction=0 -nodecount=100000 "$small" "$bin"
 	check_figures "$tmp/out" "$td/small.expect" ;;
