@@ -59,8 +59,8 @@ enum {
 enum { TY_OBJECT = 2, TY_BYTE = 8, TY_INT = 10, TY_LONG = 11 };
 
 struct cls {
-	uint64_t id, name;
-	uint32_t serial, nwords;
+	uint64_t id, name, size;
+	uint32_t serial, nwords, site;
 	uint64_t mask; /* pointer words */
 };
 
@@ -301,15 +301,10 @@ static bool layout(const struct hp *h, uint32_t o, uint32_t *nwords, uint64_t *m
 static const struct cls *object_class(struct hp *h, uint32_t o, uint32_t nwords, uint64_t mask)
 {
 	const struct cprof_heapgraph *g = h->g;
-	struct strbuf name = STRBUF_INIT;
 	uint32_t site = g->site_names ? cprof_heapgraph_obj_site(g, o) : NONE;
-	/* not "[...": the tools would read an array class name */
-	strbuf_addf(&name, "%s ", site != NONE ? g->site[site].func : "go");
-	strbuf_addch(&name, '[');
-	cprof_heapdump_size_name(cprof_heapdump_size(h->d, o), &name);
-	strbuf_addch(&name, ']');
-	const char *nm = cprof_strtab_intern(&h->strs, name.buf, name.len);
-	uint64_t key = hash64((uint64_t)(uintptr_t)nm) ^ hash64(mask + 0x9e3779b97f4a7c15ULL * nwords);
+	uint64_t size = cprof_heapdump_size(h->d, o);
+	/* looked up by (site, size, layout): the name is only made for a new class */
+	uint64_t key = hash64(size ^ (uint64_t)site << 40) ^ hash64(mask + 0x9e3779b97f4a7c15ULL * nwords);
 	if ((h->ccount + 1) * 2 > h->csize) {
 		size_t n = h->csize ? h->csize * 2 : 256;
 		uint64_t *k = cprof_xcalloc(n, sizeof(*k));
@@ -325,16 +320,20 @@ static const struct cls *object_class(struct hp *h, uint32_t o, uint32_t nwords,
 		free(h->ckey), free(h->cval);
 		h->ckey = k, h->cval = v, h->csize = n;
 	}
-	size_t slot = str_slot(h, nm);
-	uint64_t nid = h->sid[slot];
 	size_t j = hash64(key) & (h->csize - 1);
 	for (; h->cval[j] != NONE; j = (j + 1) & (h->csize - 1)) {
 		const struct cls *c = &h->cls[h->cval[j]];
-		if (h->ckey[j] == key && c->mask == mask && c->nwords == nwords && c->name == nid) {
-			strbuf_release(&name);
+		if (h->ckey[j] == key && c->mask == mask && c->nwords == nwords && c->size == size && c->site == site)
 			return c;
-		}
 	}
+	struct strbuf name = STRBUF_INIT;
+	/* not "[...": the tools would read an array class name */
+	strbuf_addf(&name, "%s ", site != NONE ? g->site[site].func : "go");
+	strbuf_addch(&name, '[');
+	cprof_heapdump_size_name(size, &name);
+	strbuf_addch(&name, ']');
+	size_t slot = str_slot(h, name.buf);
+	uint64_t nid = h->sid[slot];
 	size_t variants = h->svariants[slot]++; /* layouts of one name get #2, #3, ... */
 	ALLOC_GROW(h->cls, h->ncls + 1, h->acls);
 	struct cls *c = &h->cls[h->ncls];
@@ -343,14 +342,16 @@ static const struct cls *object_class(struct hp *h, uint32_t o, uint32_t nwords,
 	c->serial = h->next_serial++;
 	c->nwords = nwords;
 	c->mask = mask;
+	c->size = size;
+	c->site = site;
 	if (variants)
 		strbuf_addf(&name, " #%zu", variants + 1);
 	load_class(h, c->id, c->serial, name.buf);
 	strbuf_release(&name);
-	uint32_t size = 0;
+	uint32_t isize = 0;
 	for (uint32_t w = 0; w < nwords; w++)
-		size += (mask >> w & 1) ? 8 : h->d->ptr_size;
-	class_head(h, c->id, h->c_object, size);
+		isize += (mask >> w & 1) ? 8 : h->d->ptr_size;
+	class_head(h, c->id, h->c_object, isize);
 	u2(&h->seg, 0);
 	u2(&h->seg, (unsigned)nwords);
 	for (uint32_t w = 0; w < nwords; w++) {
