@@ -706,6 +706,7 @@ static void build_sites(struct builder *b)
 
 struct namer {
 	struct map byptr; /* interned name -> name id */
+	size_t aname;     /* g->tree_name's allocation */
 	struct {
 		uint64_t size;
 		uint32_t site, id;
@@ -717,7 +718,7 @@ static uint32_t name_id(struct cprof_heapgraph *g, struct namer *nm, const char 
 	bool added;
 	uint32_t id = map_intern(&nm->byptr, (uint64_t)(uintptr_t)name, g->ntree_name, &added);
 	if (added) {
-		g->tree_name = cprof_xrealloc(g->tree_name, cprof_st_mult(g->ntree_name + 1, sizeof(*g->tree_name)));
+		ALLOC_GROW(g->tree_name, g->ntree_name + 1, nm->aname);
 		g->tree_name[g->ntree_name++] = name;
 	}
 	return id;
@@ -827,6 +828,7 @@ static void tree_start(struct cprof_heapgraph *g, struct treebuild *tb)
 	tb->kids = cprof_xmalloc(sizeof(*tb->kids));
 	tb->atree = 0;
 	memset(&tb->nm->byptr, 0, sizeof(tb->nm->byptr));
+	tb->nm->aname = 0;
 	for (size_t i = 0; i < CPROF_ARRAY_SIZE(tb->nm->cache); i++)
 		tb->nm->cache[i].id = NONE;
 	memset(&tb->kids->map, 0, sizeof(tb->kids->map));
