@@ -301,11 +301,11 @@ struct cprof_heaproot {
  * The retention tree: the dominator tree with nodes of the same name
  * merged, so that it can be read (and drawn) as a call tree is: a node
  * whose name is its parent's joins the parent (a list of nodes of one
- * kind is one node), and siblings of one name are one node. An object
- * whose name is that of one of the last CPROF_HEAPTREE_FOLD objects
- * above it folds back into that node, as recursion does in a call tree
- * (a chain of nodes and their slices, A B A B ..., is two nodes); the
- * objects in between then do not count it in what they retain, the node
+ * kind is one node), and siblings of one name are one node. A repeating
+ * chain of up to CPROF_HEAPTREE_FOLD names folds back once its period has
+ * been seen twice, as recursion does in a call tree (nodes and their
+ * slices, A B A B A B ..., are four nodes: A B A B); the objects in
+ * between then do not count what follows in what they retain, the node
  * above them does. Roots and kinds are named by what they are; objects
  * by their size ("[64 B]"), or, when most objects have allocation
  * samples, by the function that allocated them and the size

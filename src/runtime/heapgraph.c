@@ -840,6 +840,31 @@ static void tree_start(struct cprof_heapgraph *g, struct treebuild *tb)
 }
 
 /*
+ * Where an object named name under tree node pt folds back, or NONE: the
+ * node u among the last CPROF_HEAPTREE_FOLD objects above that has its
+ * name, when the names from u down to pt repeat the ones just above u (a
+ * period seen twice: A B A B, then A again folds into the second A). A
+ * single A B A is not folded: objects of one size but of unrelated types
+ * (a map header, its buckets, the 48-byte values in them) would be.
+ */
+static uint32_t fold(const struct cprof_heapgraph *g, uint32_t pt, uint32_t name)
+{
+	uint32_t a[2 * CPROF_HEAPTREE_FOLD], n = 0;
+	for (uint32_t u = pt; u != NONE && g->tree[u].object && n < CPROF_ARRAY_SIZE(a); u = g->tree[u].parent)
+		a[n++] = u;
+	for (uint32_t p = 2; p <= CPROF_HEAPTREE_FOLD && 2 * p <= n; p++) {
+		if (g->tree[a[p - 1]].name != name)
+			continue;
+		uint32_t k = 0;
+		while (k < p && g->tree[a[k]].name == g->tree[a[k + p]].name)
+			k++;
+		if (k == p)
+			return a[p - 1];
+	}
+	return NONE;
+}
+
+/*
  * The reachable nodes, in preorder (vertex[k]) with their immediate
  * dominators as preorder numbers (idom[k] < k): each node's tree node
  * comes from its dominator's, so one pass in preorder does. tn (nr
@@ -854,15 +879,10 @@ static void tree_reachable(struct cprof_heapgraph *g, struct treebuild *tb, cons
 		uint32_t v = vertex[k], pt = tn[idom[k]];
 		uint32_t name = node_name(g, tb->nm, v);
 		uint32_t t = NONE;
-		if (v >= g->first_obj) {
-			/* a name met again among the last few objects above folds back to it */
-			uint32_t u = pt;
-			for (int i = 0; i < CPROF_HEAPTREE_FOLD && u != NONE && g->tree[u].object; i++, u = g->tree[u].parent)
-				if (g->tree[u].name == name) {
-					t = u;
-					break;
-				}
-		}
+		if (v >= g->first_obj && g->tree[pt].name == name)
+			t = pt; /* a list: one node */
+		else if (v >= g->first_obj)
+			t = fold(g, pt, name);
 		if (t == NONE)
 			t = g->tree[pt].depth >= CPROF_HEAPTREE_MAX_DEPTH ? pt : tree_child(g, tb->kids, pt, name, &tb->atree);
 		g->tree[t].object = v >= g->first_obj;

@@ -526,3 +526,35 @@ int test_heapdump_profile(void)
 	cprof_profile_free(p);
 	return 0;
 }
+
+/*
+ * The retention tree: a list is one node; a header, its array and values
+ * of the header's size (A B A) stay three nodes; A B A B A folds.
+ */
+int test_heapdump_tree_fold(void)
+{
+	struct strbuf b = STRBUF_INIT;
+	hw_header(&b);
+	hw_params(&b);
+	uint64_t h2a = HW_HEAP + 0x100, a2v[2] = {HW_HEAP + 0x200, HW_HEAP + 0x240}, v2i = HW_HEAP + 0x300;
+	hw_object(&b, HW_HEAP, 48, &h2a, 1);          /* a map header */
+	hw_object(&b, HW_HEAP + 0x100, 256, a2v, 2);  /* its buckets */
+	hw_object(&b, HW_HEAP + 0x200, 48, &v2i, 1);  /* two values of the header's size */
+	hw_object(&b, HW_HEAP + 0x240, 48, NULL, 0);
+	hw_object(&b, HW_HEAP + 0x300, 32, NULL, 0);  /* what a value holds */
+	uint64_t root = HW_HEAP;
+	hw_segment(&b, HW_BSS, 0x5a0000, &root, 1);
+	hw_eof(&b);
+	struct cprof_heapdump *d;
+	struct cprof_heapgraph *g;
+	CHECK(parse_build(&b, &d, &g) == 0);
+	strbuf_release(&b);
+	struct strbuf path = STRBUF_INIT;
+	for (uint32_t t = g->tree[0].first_child; t != CPROF_NONE; t = g->tree[t].first_child)
+		strbuf_addf(&path, "%s(%llu);", g->tree_name[g->tree[t].name], (unsigned long long)g->tree[t].self_count);
+	CHECK_STR(path.buf, "[globals](0);bss+0x0(0);[48 B](1);[256 B](1);[48 B](2);[32 B](1);");
+	strbuf_release(&path);
+	cprof_heapgraph_free(g);
+	cprof_heapdump_free(d);
+	return 0;
+}
