@@ -55,10 +55,13 @@
  * (the pointer size) must come before any pointer field.
  *
  * Releases that write the same "go1.7" header (1.7 to 1.22) differ in
- * params: the build string was GOEXPERIMENT up to Go 1.10 and is the
- * runtime version (buildVersion, "go1.19.8") from Go 1.11; the heap range
- * was [arena_start, arena_used) up to 1.10 and the span of the heap
- * arenas since. "go1.5" and "go1.6" dumps have the same records (their
+ * params: with the single heap arena of Go 1.10 and before, the heap
+ * range is [arena_start, arena_used) and the build string GOEXPERIMENT;
+ * with the sparse heap of later releases, the range spans the heap's
+ * arenas and the build string is the runtime's version (buildVersion,
+ * "go1.19.8"). From Go 1.22 (allocation headers) the first word of an
+ * object of more than 512 bytes with pointers is its type's address, not
+ * a field; it points outside the heap and so counts for nothing. "go1.5" and "go1.6" dumps have the same records (their
  * itab names a pointer type where go1.7's names the value's type); iface
  * and eface fields (pointer pairs, the second word the data) come only
  * from dumps older than Go 1.5, which are refused as unsupported.
