@@ -261,6 +261,12 @@ void cprof_heapsyms_free(struct cprof_heapsyms *s);
  */
 const char *cprof_heapsyms_find(const struct cprof_heapsyms *s, uint64_t addr, uint64_t bias, bool data,
 				uint64_t *start);
+/*
+ * Whether the binary can be the program that wrote d: its data and bss
+ * segments (runtime.data to runtime.edata, runtime.bss to runtime.ebss)
+ * have the dump's sizes. 0, or -1 with err set (CPROF_E_INCOMPATIBLE).
+ */
+int cprof_heapsyms_check(const struct cprof_heapsyms *s, const struct cprof_heapdump *d, struct cprof_error *err);
 /* The load bias that puts the binary's data segment where the dump says it was. */
 uint64_t cprof_heapsyms_bias(const struct cprof_heapsyms *s, const struct cprof_heapdump *d);
 
@@ -290,7 +296,7 @@ enum cprof_heaproot_kind {
 /* A root node (a child of a kind node). */
 struct cprof_heaproot {
 	enum cprof_heapnode_kind kind;
-	const char *name;  /* "main.list", "main.worker", "bss+0x1a8", "finalizer 0x4a1b20" */
+	const char *name;  /* "main.list", "main.worker", "bss+0x1a8", "0x4a1b20" (a finalizer, no binary) */
 	uint64_t addr;     /* the variable's (or slot's) address, the function's entry or PC */
 	uint64_t size;     /* globals: the variable's size, when known */
 	uint32_t count;    /* pointer slots, frames or finalizers it stands for */

@@ -256,6 +256,10 @@ int cmd_heapdump(int argc, char **argv)
 		in.raw = (struct strbuf)STRBUF_INIT;
 		in.inflated = (struct strbuf)STRBUF_INIT;
 	}
+	if (syms && cprof_heapsyms_check(syms, d, &err) < 0) {
+		rc = fatal(ro.binary, &err);
+		goto done;
+	}
 	go.syms = syms;
 	go.keep_pointers = hprof != NULL;
 	if (cprof_heapgraph_build(d, &go, &g, &err) < 0) {

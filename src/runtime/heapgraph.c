@@ -380,13 +380,14 @@ static void segment_roots(struct builder *b, const struct cprof_heapdump_segment
 	}
 }
 
-static const char *func_name(struct builder *b, uint64_t pc, const char *what)
+/* The function at pc, or its address ("0x4a1b20") as pprof names unknown code. */
+static const char *func_name(struct builder *b, uint64_t pc)
 {
 	uint64_t start;
 	const char *f = b->o->syms ? cprof_heapsyms_find(b->o->syms, pc, b->bias, false, &start) : NULL;
 	if (f)
 		return cprof_strtab_intern(&b->g->strs, f, strlen(f));
-	return hexname(b->g, what, " ", pc);
+	return hexname(b->g, "", "", pc);
 }
 
 static void build_roots(struct builder *b)
@@ -421,7 +422,7 @@ static void build_roots(struct builder *b)
 	for (size_t i = 0; i < d->nfinalizer; i++) {
 		const struct cprof_heapdump_finalizer *f = &d->finalizer[i];
 		enum cprof_heapnode_kind k = f->queued ? CPROF_HN_QUEUED : CPROF_HN_FINALIZER;
-		uint32_t r = add_root(b, k, f->fnpc, func_name(b, f->fnpc, "finalizer"), f->fnpc, 0);
+		uint32_t r = add_root(b, k, f->fnpc, func_name(b, f->fnpc), f->fnpc, 0);
 		root_edge(b, r, f->fn, false);
 		root_edge(b, r, f->obj, !f->queued);
 	}

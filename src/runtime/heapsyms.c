@@ -29,6 +29,7 @@ struct cprof_heapsyms {
 	struct hsym *data, *func;
 	size_t ndata, adata, nfunc, afunc;
 	uint64_t data_start, bss_start; /* binary addresses; 0 if unknown */
+	uint64_t data_end, bss_end;     /* runtime.edata, runtime.ebss; 0 if unknown */
 	struct cprof_arena arena;
 };
 
@@ -61,6 +62,10 @@ static void read_symtab(struct cprof_heapsyms *s, Elf *elf, Elf_Scn *scn, GElf_S
 			s->data_start = sym.st_value;
 		else if (!strcmp(name, "runtime.bss"))
 			s->bss_start = sym.st_value;
+		else if (!strcmp(name, "runtime.edata"))
+			s->data_end = sym.st_value;
+		else if (!strcmp(name, "runtime.ebss"))
+			s->bss_end = sym.st_value;
 		if (!sym.st_size || (type != STT_OBJECT && type != STT_FUNC))
 			continue;
 		struct hsym h = {sym.st_value, sym.st_size, cprof_arena_strndup(&s->arena, name, strlen(name))};
@@ -136,6 +141,30 @@ void cprof_heapsyms_free(struct cprof_heapsyms *s)
 	free(s->func);
 	cprof_arena_release(&s->arena);
 	free(s);
+}
+
+int cprof_heapsyms_check(const struct cprof_heapsyms *s, const struct cprof_heapdump *d, struct cprof_error *err)
+{
+	if (!s->ndata && !s->nfunc)
+		return cprof_error_set(err, CPROF_E_INCOMPATIBLE, "no symbol table (a stripped binary names nothing)");
+	if (!s->data_end && !s->bss_end)
+		return cprof_error_set(err, CPROF_E_INCOMPATIBLE,
+				       "not a Go program (no runtime.edata or runtime.ebss symbol)");
+	const struct {
+		const char *name;
+		const struct cprof_heapdump_segment *seg;
+		uint64_t start, end;
+	} segs[] = {{"data", &d->data, s->data_start, s->data_end}, {"bss", &d->bss, s->bss_start, s->bss_end}};
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(segs); i++) {
+		if (!segs[i].seg->present || !segs[i].start || segs[i].end < segs[i].start)
+			continue;
+		uint64_t n = segs[i].end - segs[i].start;
+		if (n != segs[i].seg->size)
+			return cprof_error_set(err, CPROF_E_INCOMPATIBLE,
+					       "not the program that wrote the dump: its %s segment has %llu bytes, the dump's %llu",
+					       segs[i].name, (unsigned long long)n, (unsigned long long)segs[i].seg->size);
+	}
+	return 0;
 }
 
 uint64_t cprof_heapsyms_bias(const struct cprof_heapsyms *s, const struct cprof_heapdump *d)

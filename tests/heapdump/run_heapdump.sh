@@ -334,6 +334,9 @@ bad_hostile)
 	error "$tmp/nope" "No such file" heapdump "$tmp/nope"
 	error "$tmp/nobin" "cannot open" heapdump "$small" "$tmp/nobin"
 	error "$tmp/text" "not an ELF binary" heapdump "$small" "$tmp/text"
+	error "$cprof" "not a Go program" heapdump "$small" "$cprof"
+	strip -o "$tmp/stripped" "$bin" || fail "strip"
+	error "$tmp/stripped" "no symbol table" heapdump "$small" "$tmp/stripped"
 	error "$small" "exceeds the limit" -max_input_size=64K heapdump "$small"
 	cp "$small" "$tmp/s.gz"; gzip -d "$tmp/s.gz"
 	error "$tmp/s" "exceeds the limit" -max_input_size=64K heapdump "$tmp/s" ;;

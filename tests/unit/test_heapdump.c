@@ -391,8 +391,8 @@ int test_heapdump_finalizers(void)
 	struct cprof_heapgraph *g;
 	CHECK(parse_build(&b, &d, &g) == 0);
 	strbuf_release(&b);
-	uint32_t fa = root_named(g, "finalizer 0x4b0000"), fc = root_named(g, "finalizer 0x4b0100");
-	uint32_t q = root_named(g, "finalizer 0x4b0200"), gl = root_named(g, "bss+0x0");
+	uint32_t fa = root_named(g, "0x4b0000"), fc = root_named(g, "0x4b0100");
+	uint32_t q = root_named(g, "0x4b0200"), gl = root_named(g, "bss+0x0");
 	CHECK(fa != CPROF_NONE && fc != CPROF_NONE && q != CPROF_NONE && gl != CPROF_NONE);
 	CHECK_INT(g->ret_bytes[fa], 128);
 	CHECK_INT(g->ret_bytes[fc], 0);
