@@ -225,13 +225,14 @@ bool cprof_heapdump_sniff(const unsigned char *data, size_t len);
  * Parse a heap dump ("go1.5 heap dump" to "go1.7 heap dump"). Returns 0,
  * or -1 with err set: CPROF_E_FORMAT when data is not a heap dump at all,
  * CPROF_E_UNSUPPORTED for older versions, CPROF_E_CORRUPT for a broken
- * one ("heap dump: truncated object record at byte N", ...).
- * o may be NULL.
+ * one ("heap dump: truncated in the object record at byte N", "heap
+ * dump: data after the EOF record at byte N", ...). o may be NULL.
  */
 int cprof_heapdump_parse(const unsigned char *data, size_t len, const struct cprof_heapdump_parse_opts *o,
 			 struct cprof_heapdump **out, struct cprof_error *err);
 void cprof_heapdump_free(struct cprof_heapdump *d);
 
+/* The size of object i when it is 4 GiB or more (d->huge); see cprof_heapdump_size(). */
 uint64_t cprof_heapdump_huge_size(const struct cprof_heapdump *d, size_t i);
 
 /* n elements of size bytes (n may be 0), zeroed or not; never NULL. */
