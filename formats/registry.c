@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cprof/allocfreetrace.h"
 #include "cprof/formats.h"
 #include "cprof/goroutines.h"
 #include "cprof/heapdump.h"
@@ -40,6 +41,8 @@ static const struct parser parsers[] = {
 	{"Java heapz/contentionz", cprof_legacy_java_parse, false},
 	/* not in pprof: Go heap dumps, by their header; stacks are dominator paths */
 	{"Go heap dump", cprof_heapdump_profile_parse, false},
+	/* not in pprof: GODEBUG=allocfreetrace=1 logs, whose tracebacks the next would take */
+	{"allocation trace", cprof_allocfreetrace_parse, false},
 	/* not in pprof: keep last, it looks for a goroutine header anywhere */
 	{"goroutine dump", cprof_goroutine_dump_parse, false},
 	/* not in pprof: folded stacks (FlameGraph), detected by every line's shape */

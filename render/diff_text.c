@@ -40,7 +40,7 @@ static const struct {
 /* v in the diff's unit, as pprof labels values ("1.20s", "64kB"); sign forces a '+'. */
 void cprof_diff_value_label(const struct cprof_diff *d, double v, bool sign, struct strbuf *out)
 {
-	int64_t x = (int64_t)llround(fabs(v));
+	int64_t x = cprof_f2i(round(fabs(v)));
 	if (v < 0 && x != 0)
 		strbuf_addch(out, '-');
 	else if (sign && x != 0)

@@ -117,8 +117,8 @@ static void print_routine(const struct cprof_report *rpt, struct dsym *s, const 
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, loc = STRBUF_INIT;
 	int64_t flat_sum = 0, cum_sum = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		flat_sum += s->nodes[i]->flat;
-		cum_sum += s->nodes[i]->cum;
+		flat_sum = cprof_add_wrap(flat_sum, s->nodes[i]->flat);
+		cum_sum = cprof_add_wrap(cum_sum, s->nodes[i]->cum);
 	}
 	strbuf_addf(out, "ROUTINE ======================== %s\n", s->sym.names[0]);
 	for (size_t i = 1; i < s->sym.nnames; i++)
@@ -147,8 +147,8 @@ static void print_routine(const struct cprof_report *rpt, struct dsym *s, const 
 			if (cprof_objfile_obj_addr(s->f, s->nodes[si]->info.address, &oa, &e) || oa >= next)
 				break;
 			const struct cprof_node *n = s->nodes[si];
-			flat += n->flat, flat_div += n->flat_div;
-			cum += n->cum, cum_div += n->cum_div;
+			flat = cprof_add_wrap(flat, n->flat), flat_div = cprof_add_wrap(flat_div, n->flat_div);
+			cum = cprof_add_wrap(cum, n->cum), cum_div = cprof_add_wrap(cum_div, n->cum_div);
 			if (n->info.file[0] && !ifile[0])
 				ifile = base_name(n->info.file);
 			if (n->info.lineno && !iline)
@@ -156,8 +156,8 @@ static void print_routine(const struct cprof_report *rpt, struct dsym *s, const 
 			if (n->info.name[0] && !ifunc[0])
 				ifunc = n->info.name;
 		}
-		int64_t fv = flat_div ? flat / flat_div : flat;
-		int64_t cv = cum_div ? cum / cum_div : cum;
+		int64_t fv = flat_div ? cprof_div_wrap(flat, flat_div) : flat;
+		int64_t cv = cum_div ? cprof_div_wrap(cum, cum_div) : cum;
 		strbuf_reset(&loc);
 		if (strcmp(ifunc, function) || strcmp(ifile, file) || iline != line) {
 			function = ifunc, file = ifile, line = iline;

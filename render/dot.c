@@ -368,16 +368,6 @@ static void add_pct(struct strbuf *out, int64_t v, int64_t total)
 	strbuf_release(&p);
 }
 
-static int64_t go_mul(int64_t a, int64_t b)
-{
-	return (int64_t)((uint64_t)a * (uint64_t)b); /* wraps as Go */
-}
-
-static int64_t go_div(int64_t a, int64_t b)
-{
-	return (b == -1) ? (int64_t)(0 - (uint64_t)a) : a / b; /* MinInt64 / -1 wraps in Go */
-}
-
 static void printable(const struct cprof_node *n, struct strbuf *out)
 {
 	if (n->printable)
@@ -573,13 +563,6 @@ static double tag_distance(const struct cprof_tag *t, const struct cprof_tag *u)
 	return v < (double)t->value ? (double)t->value - v : v - (double)t->value;
 }
 
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
-}
-
 /* tagGroupLabel: the group's range name and summed weights, into *out. */
 static void group_tag(struct cprof_tag *const *g, size_t n, struct cprof_tag *out, struct strbuf *name)
 {
@@ -594,19 +577,19 @@ static void group_tag(struct cprof_tag *const *g, size_t n, struct cprof_tag *ou
 	int64_t df = min->flat_div, f = min->flat, dc = min->cum_div, c = min->cum;
 	for (size_t i = 1; i < n; i++) {
 		const struct cprof_tag *t = g[i];
-		if (go_f2i(cprof_unit_scale(t->value, t->unit, min->unit, &unit)) < min->value)
+		if (cprof_f2i(cprof_unit_scale(t->value, t->unit, min->unit, &unit)) < min->value)
 			min = t;
-		if (go_f2i(cprof_unit_scale(t->value, t->unit, max->unit, &unit)) > max->value)
+		if (cprof_f2i(cprof_unit_scale(t->value, t->unit, max->unit, &unit)) > max->value)
 			max = t;
-		f += t->flat;
-		df += t->flat_div;
-		c += t->cum;
-		dc += t->cum_div;
+		f = cprof_add_wrap(f, t->flat);
+		df = cprof_add_wrap(df, t->flat_div);
+		c = cprof_add_wrap(c, t->cum);
+		dc = cprof_add_wrap(dc, t->cum_div);
 	}
 	if (df != 0)
-		f = go_div(f, df);
+		f = cprof_div_wrap(f, df);
 	if (dc != 0)
-		c = go_div(c, dc);
+		c = cprof_div_wrap(c, dc);
 	cprof_unit_label(min->value, min->unit, name);
 	strbuf_addstr(name, "..");
 	cprof_unit_label(max->value, max->unit, name);
@@ -764,14 +747,14 @@ static void add_edge(struct composer *k, const struct cprof_edge *e, Agnode_t *f
 	set_attr(d, ed, A_LABEL, v->buf);
 	if (c->total != 0) {
 		/* edge weights may exceed the total in diff profiles */
-		int64_t weight = cprof_abs64(go_div(go_mul(wv, 100), c->total));
+		int64_t weight = cprof_abs64(cprof_div_wrap(cprof_mul_wrap(wv, 100), c->total));
 		weight = 1 + (weight < 100 ? weight : 100);
 		if (weight > 1) {
 			strbuf_reset(v);
 			strbuf_addf(v, "%d", (int)weight);
 			set_attr(d, ed, A_WEIGHT, v->buf);
 		}
-		int64_t width = cprof_abs64(go_div(go_mul(wv, 5), c->total));
+		int64_t width = cprof_abs64(cprof_div_wrap(cprof_mul_wrap(wv, 5), c->total));
 		width = 1 + (width < 5 ? width : 5);
 		if (width > 1) {
 			strbuf_reset(v);
@@ -839,9 +822,15 @@ struct dot_graph *dot_compose(const struct cprof_graph *g, const struct dot_conf
 		cprof_edges_sort(edges, ne);
 		for (size_t i = 0; i < ne; i++) {
 			int from = node_id(ids, n, edges[i]->src), to = node_id(ids, n, edges[i]->dest);
-			if (!from || !to)
-				continue; /* an edge to a node outside the graph: never after trimming */
-			add_edge(&k, edges[i], an[from - 1], an[to - 1], nodelets[from - 1]);
+			if (!from)
+				continue;
+			/*
+			 * An edge kept into a node left out of the graph (its flat
+			 * and cum summed to 0, while the edge cutoff is 0): pprof
+			 * draws it to node number 0, which it never declares.
+			 */
+			Agnode_t *dest = to ? an[to - 1] : new_node(k.d, k.d->g, "N0");
+			add_edge(&k, edges[i], an[from - 1], dest, nodelets[from - 1]);
 		}
 		free(edges);
 		free(ids);

@@ -437,8 +437,8 @@ int cprof_render_flame(struct cprof_report *rpt, struct strbuf *out, struct cpro
 	for (size_t i = f.t.n; i-- > 1;) {
 		int64_t v = stack_node_value(rpt, &f.t.node[i]);
 		if (v > 0)
-			f.total[i] += v;
-		f.total[f.t.node[i].parent] += f.total[i];
+			f.total[i] = cprof_add_wrap(f.total[i], v);
+		f.total[f.t.node[i].parent] = cprof_add_wrap(f.total[f.t.node[i].parent], f.total[i]);
 	}
 	int64_t total = f.total[0];
 	f.scale = total > 0 ? (double)(IMAGE_WIDTH - 2 * X_PAD) / (double)total : 0;

@@ -32,14 +32,6 @@
 #include "cprof/units.h"
 #include "render/stacks.h"
 
-/* int64(f) as Go computes it on amd64 (NaN and out of range: MinInt64). */
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
-}
-
 struct frame_iter {
 	uint32_t *child;
 	size_t n, next;
@@ -80,7 +72,7 @@ int cprof_render_folded(struct cprof_report *rpt, struct strbuf *out, struct cpr
 
 		int64_t v = stack_node_value(rpt, n);
 		if (convert && v)
-			v = go_f2i(cprof_unit_scale(v, rpt->opt.sample_unit, unit, NULL));
+			v = cprof_f2i(cprof_unit_scale(v, rpt->opt.sample_unit, unit, NULL));
 		if (v != 0 && !(v < 0 && rpt->opt.drop_negative)) {
 			strbuf_add(out, path.buf, path.len);
 			strbuf_addf(out, " %lld\n", (long long)v);

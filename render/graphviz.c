@@ -39,6 +39,7 @@ static const struct {
 } devices[] = {
 	{CPROF_FMT_SVG, "svg"}, {CPROF_FMT_WEB, "svg"}, {CPROF_FMT_PNG, "png"},
 	{CPROF_FMT_GIF, "gif"}, {CPROF_FMT_PDF, "pdf"}, {CPROF_FMT_PS, "ps"},
+	{CPROF_FMT_EOG, "svg"}, {CPROF_FMT_EVINCE, "pdf"}, {CPROF_FMT_GV, "ps"},
 };
 
 /* Graphviz reports problems through a callback: keep the last one for our error. */

@@ -262,8 +262,8 @@ static void scale_pair(int64_t c, int64_t b, int64_t rate, int64_t *sc, int64_t 
 		return;
 	}
 	double s = 1 / (1 - exp(-((double)b / (double)c) / (double)rate));
-	*sc = (int64_t)((double)c * s);
-	*sb = (int64_t)((double)b * s);
+	*sc = cprof_f2i((double)c * s);
+	*sb = cprof_f2i((double)b * s);
 }
 
 /*
@@ -295,7 +295,8 @@ static bool solve_bytes(int64_t c, int64_t C, int64_t B, int64_t rate, int64_t *
 	scale_pair(c, lo, rate, &sc, &sb);
 	if (sb != B)
 		return false;
-	int64_t hi = first_bytes_at_least(c, B + 1, rate) - 1; /* last b giving B */
+	/* the last b giving B (B + 1 wraps for INT64_MAX, where no b gives more) */
+	int64_t hi = B == INT64_MAX ? INT64_MAX : first_bytes_at_least(c, B + 1, rate) - 1;
 	while (lo < hi) { /* first b in [lo, hi] whose count is <= C */
 		int64_t mid = lo + (hi - lo) / 2;
 		scale_pair(c, mid, rate, &sc, &sb);
@@ -323,10 +324,10 @@ static void unscale_pair(int64_t C, int64_t B, int64_t block, int64_t rate, int6
 	}
 	double avg = block > 0 ? (double)block : (double)B / (double)C;
 	double s = 1 / (1 - exp(-avg / (double)rate));
-	int64_t c0 = (int64_t)llround((double)C / s);
+	int64_t c0 = cprof_f2i(round((double)C / s));
 	static const int64_t tries[] = {0, -1, 1, -2, 2};
 	for (size_t i = 0; i < CPROF_ARRAY_SIZE(tries); i++) {
-		int64_t k = c0 + tries[i], sc, sb, kb;
+		int64_t k = cprof_add_wrap(c0, tries[i]), sc, sb, kb;
 		if (k < 1)
 			continue;
 		if (block > 0 && k <= INT64_MAX / block) {
@@ -403,7 +404,7 @@ static int write_heap(struct writer *w, struct cprof_error *err)
 		unscale_pair(ic, ib, block, rate, &raw[i][0], &raw[i][1]);
 		unscale_pair(ac, ab, block, rate, &raw[i][2], &raw[i][3]);
 		for (int k = 0; k < 4; k++)
-			tot[k] += raw[i][k];
+			tot[k] = cprof_add_wrap(tot[k], raw[i][k]);
 		ord[i].index = i;
 		ord[i].key = raw[i][1]; /* the runtime sorts by in-use bytes */
 	}
@@ -575,14 +576,14 @@ static int write_count(struct writer *w, struct cprof_error *err)
 		rec[i].key = cprof_xstrdup(key.buf);
 		rec[i].first = i;
 		rec[i].count = s->value[0];
-		total += s->value[0];
+		total = cprof_add_wrap(total, s->value[0]);
 	}
 	/* merge equal keys (first sample keeps the stack), then the runtime's order */
 	qsort(rec, p->nsample, sizeof(*rec), cmp_rec_key);
 	size_t n = 0;
 	for (size_t i = 0; i < p->nsample; i++) {
 		if (n && !strcmp(rec[n - 1].key, rec[i].key)) {
-			rec[n - 1].count += rec[i].count;
+			rec[n - 1].count = cprof_add_wrap(rec[n - 1].count, rec[i].count);
 			free(rec[i].key);
 			continue;
 		}

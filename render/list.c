@@ -106,8 +106,8 @@ static int print_file(const struct cprof_report *rpt, struct cprof_source_reader
 		int64_t flat = 0, cum = 0;
 		for (size_t i = 0; i < fg->n; i++) {
 			if (fg->nodes[i]->info.lineno == l) {
-				flat += fg->nodes[i]->flat;
-				cum += fg->nodes[i]->cum;
+				flat = cprof_add_wrap(flat, fg->nodes[i]->flat);
+				cum = cprof_add_wrap(cum, fg->nodes[i]->cum);
 			}
 		}
 		value_or_dot(rpt, flat, &f);
@@ -169,8 +169,8 @@ int cprof_render_list(struct cprof_report *rpt, struct strbuf *out, struct cprof
 			const struct group *fg = &files.v[k];
 			int64_t flat = 0, cum = 0;
 			for (size_t i = 0; i < fg->n; i++) {
-				flat += fg->nodes[i]->flat;
-				cum += fg->nodes[i]->cum;
+				flat = cprof_add_wrap(flat, fg->nodes[i]->flat);
+				cum = cprof_add_wrap(cum, fg->nodes[i]->cum);
 			}
 			strbuf_addf(out, "ROUTINE ======================== %s in %s\n", fn->key, fg->key);
 			strbuf_reset(&a);

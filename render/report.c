@@ -113,6 +113,7 @@ void cprof_report_init(struct cprof_report *rpt, struct cprof_profile *prof,
 	rpt->opt = *o;
 	rpt->spill = NULL;
 	rpt->spill_ctx = NULL;
+	rpt->graphs = NULL;
 	if (!rpt->opt.output_unit)
 		rpt->opt.output_unit = "minimum";
 	if (!rpt->opt.sample_unit)
@@ -126,34 +127,26 @@ void cprof_report_init(struct cprof_report *rpt, struct cprof_profile *prof,
 		const struct cprof_sample *s = &prof->sample[i];
 		int64_t v = sample_value(rpt, s), d = sample_div(rpt, s);
 		if (v < 0)
-			v = (int64_t)(0 - (uint64_t)v);
-		total = (int64_t)((uint64_t)total + (uint64_t)v);
-		div += d;
+			v = cprof_neg_wrap(v);
+		total = cprof_add_wrap(total, v);
+		div = cprof_add_wrap(div, d);
 		if (is_diff_base_sample(s)) {
-			diff_total += v;
-			diff_div += d;
+			diff_total = cprof_add_wrap(diff_total, v);
+			diff_div = cprof_add_wrap(diff_div, d);
 		}
 	}
 	if (diff_total > 0) {
 		total = diff_total;
 		div = diff_div;
 	}
-	rpt->total = div ? total / div : total;
-}
-
-/* int64(f) as Go computes it on amd64 (NaN and out of range: MinInt64). */
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
+	rpt->total = div ? cprof_div_wrap(total, div) : total;
 }
 
 void cprof_report_format_value(const struct cprof_report *rpt, int64_t v, struct strbuf *out)
 {
 	double r = rpt->opt.ratio;
 	if (r > 0 && r != 1)
-		v = go_f2i((double)v * r);
+		v = cprof_f2i((double)v * r);
 	cprof_scaled_label(v, rpt->opt.sample_unit, rpt->opt.output_unit, out);
 }
 
@@ -201,7 +194,7 @@ void report_profile_labels(const struct cprof_report *rpt, struct line_list *out
 		strbuf_addch(&sb, ' ');
 		if (!strcmp(unit, "ns") && total_ns != 0) {
 			strbuf_addch(&sb, '(');
-			cprof_percentage(go_f2i(total_ns), p->duration_nanos, &sb);
+			cprof_percentage(cprof_f2i(total_ns), p->duration_nanos, &sb);
 			strbuf_addch(&sb, ')');
 		}
 		line_list_add(out, sb.buf);
@@ -236,7 +229,7 @@ static void add_dropped(const struct cprof_report *rpt, struct line_list *out, i
 {
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addf(&sb, "Dropped %d %s%s (%s <= ", d, what, d > 1 ? "s" : "", cmp);
-	cprof_report_format_value(rpt, cprof_abs64(go_f2i((double)rpt->total * fraction)), &sb);
+	cprof_report_format_value(rpt, cprof_abs64(cprof_f2i((double)rpt->total * fraction)), &sb);
 	strbuf_addch(&sb, ')');
 	line_list_add(out, sb.buf);
 	strbuf_release(&sb);
@@ -251,7 +244,7 @@ void report_labels(const struct cprof_report *rpt, const struct cprof_graph *g, 
 
 	int64_t flat_sum = 0;
 	for (size_t i = 0; i < g->nnodes; i++)
-		flat_sum += cprof_node_flat(g->nodes[i]);
+		flat_sum = cprof_add_wrap(flat_sum, cprof_node_flat(g->nodes[i]));
 
 	if (o->nactive_filters > 0) {
 		line_list_add(out, "Active filters:");
@@ -367,18 +360,22 @@ static const char *format_tag(int64_t v, const char *key, void *ctx)
 	return c->buf.buf;
 }
 
-/* The file name clean-up rpt.newGraph starts with (in place, as pprof does). */
-static void trim_function_paths(struct cprof_report *rpt)
+/* The file name clean-up rpt.newGraph starts with (in place, as pprof does); whether it changed one. */
+static bool trim_function_paths(struct cprof_report *rpt)
 {
 	struct cprof_profile *p = rpt->prof;
 	const char *tp = rpt->opt.trim_path ? rpt->opt.trim_path : "";
 	const char *sp = rpt->opt.source_path ? rpt->opt.source_path : "";
+	bool changed = false;
 	for (size_t i = 0; i < p->nfunction; i++) {
 		const char *f = p->function[i].filename;
 		const char *t = trim_path(f, tp, sp);
-		if (t != f)
+		if (t != f) {
 			p->function[i].filename = cprof_profile_str(p, t);
+			changed = true;
+		}
 	}
+	return changed;
 }
 
 /*
@@ -436,6 +433,135 @@ struct cprof_graph *report_location_nodes(struct cprof_report *rpt, uint32_t **l
 	return cprof_graph_location_nodes(rpt->prof, &go, loc_first, loc_nodes);
 }
 
+void cprof_graph_cache_release(struct cprof_graph_cache *c)
+{
+	for (size_t i = 0; i < CPROF_GRAPH_CACHE; i++) {
+		free(c->ent[i].key);
+		cprof_graph_free(c->ent[i].g);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+/* What the first graph of report_trimmed_graph depends on, besides the profile. */
+static void first_graph_key(const struct cprof_report *rpt, const struct report_graph_mode *m, struct strbuf *k)
+{
+	const struct cprof_report_opts *o = &rpt->opt;
+	strbuf_addf(k, "%d;%d;%d;%d;%zu:%s;%zu:%s", o->sample_index, o->mean, o->drop_negative, m->obj_names,
+		    strlen(o->trim_path ? o->trim_path : ""), o->trim_path ? o->trim_path : "",
+		    strlen(o->source_path ? o->source_path : ""), o->source_path ? o->source_path : "");
+}
+
+/*
+ * The nodes-only graph of all nodes (after the file name clean-up it
+ * starts with): from rpt->graphs when an earlier report made it, else
+ * built, and kept there. *owned says whether the caller frees it.
+ */
+static struct cprof_graph *first_graph(struct cprof_report *rpt, const struct report_graph_mode *m, bool *owned)
+{
+	struct cprof_graph_cache *c = rpt->graphs;
+	*owned = !c;
+	if (!c)
+		return new_graph(rpt, m, NULL, true, true);
+	struct strbuf key = STRBUF_INIT;
+	first_graph_key(rpt, m, &key);
+	size_t slot = 0;
+	for (size_t i = 0; i < CPROF_GRAPH_CACHE; i++) {
+		if (c->ent[i].key && !strcmp(c->ent[i].key, key.buf)) {
+			c->ent[i].used = ++c->clock;
+			strbuf_release(&key);
+			trim_function_paths(rpt); /* as building it would have */
+			return c->ent[i].g;
+		}
+		if (c->ent[i].used < c->ent[slot].used)
+			slot = i;
+	}
+	struct cprof_graph *g = new_graph(rpt, m, NULL, true, true);
+	if (cprof_interrupted()) { /* its sums are partial: not kept */
+		*owned = true;
+		strbuf_release(&key);
+		return g;
+	}
+	free(c->ent[slot].key);
+	cprof_graph_free(c->ent[slot].g);
+	c->ent[slot].g = g;
+	c->ent[slot].key = strbuf_detach(&key, NULL);
+	c->ent[slot].used = ++c->clock;
+	return c->ent[slot].g;
+}
+
+/*
+ * pprof's newTrimmedGraph for a graph (not a call tree) that is not
+ * drawn: the nodes to keep and then the top ones are chosen from the
+ * first graph's nodes, whose sums are what pprof's rebuilt graphs give
+ * the kept nodes (a sample's flat part and cum part of a kept node do not
+ * depend on the other nodes), ordered the same way; only the final graph
+ * is built again, with its edges. The file name clean-up runs as often as
+ * pprof runs it; when a second run changes a name (a -trim_path that
+ * applies twice), the graphs pprof builds are what count, and false is
+ * returned for the caller to build them.
+ */
+static bool trimmed_from_first(struct cprof_report *rpt, const struct report_graph_mode *m, struct trimmed_graph *t)
+{
+	const struct cprof_report_opts *o = &rpt->opt;
+	bool owned;
+	struct cprof_graph *g1 = first_graph(rpt, m, &owned);
+	int64_t total;
+	cprof_graph_sum(g1, &total, NULL);
+	int64_t node_cutoff = cprof_abs64(cprof_f2i((double)total * o->nodefraction));
+	int64_t edge_cutoff = cprof_abs64(cprof_f2i((double)total * o->edgefraction));
+	bool ok = true;
+
+	struct cprof_node_set *kept = NULL;
+	if (node_cutoff > 0) {
+		kept = cprof_graph_discard_low_frequency_nodes(g1, node_cutoff);
+		if (cprof_node_set_count(kept) != g1->nnodes) {
+			t->dropped_nodes = (int)(g1->nnodes - cprof_node_set_count(kept));
+		} else {
+			cprof_node_set_free(kept);
+			kept = NULL;
+		}
+	}
+	if (kept && trim_function_paths(rpt)) /* pprof's second graph */
+		ok = false;
+	/* the nodes of pprof's second graph, in its order */
+	struct cprof_graph view = {0};
+	view.nodes = cprof_xmalloc(cprof_st_mult(g1->nnodes + 1, sizeof(*view.nodes)));
+	for (size_t i = 0; i < g1->nnodes; i++)
+		if (!kept || cprof_node_set_has(kept, &g1->nodes[i]->info))
+			view.nodes[view.nnodes++] = g1->nodes[i];
+	t->orig_count = (int)view.nnodes;
+	cprof_graph_sort_nodes(&view, o->cum_sort, false);
+
+	struct cprof_node_set *top = NULL;
+	if (ok && o->nodecount > 0) {
+		top = cprof_graph_select_top_nodes(&view, o->nodecount, false);
+		if (cprof_node_set_count(top) == view.nnodes) {
+			cprof_node_set_free(top);
+			top = NULL;
+		} else if (trim_function_paths(rpt)) { /* pprof's third graph */
+			ok = false;
+		}
+	}
+	free(view.nodes);
+	if (ok) {
+		struct cprof_graph *g = new_graph(rpt, m, top ? top : kept, false, false);
+		cprof_graph_sort_nodes(g, o->cum_sort, false);
+		if (o->nodecount > 0 && !top) {
+			/* pprof's second graph was the last: its trimming before the selection */
+			cprof_graph_trim_low_frequency_tags(g, node_cutoff);
+			cprof_graph_trim_low_frequency_edges(g, edge_cutoff);
+		}
+		cprof_graph_trim_low_frequency_tags(g, node_cutoff);
+		t->dropped_edges = (int)cprof_graph_trim_low_frequency_edges(g, edge_cutoff);
+		t->g = g;
+	}
+	cprof_node_set_free(kept);
+	cprof_node_set_free(top);
+	if (owned)
+		cprof_graph_free(g1);
+	return ok;
+}
+
 void report_trimmed_graph(struct cprof_report *rpt, const struct report_graph_mode *m,
 			  struct trimmed_graph *t)
 {
@@ -443,6 +569,22 @@ void report_trimmed_graph(struct cprof_report *rpt, const struct report_graph_mo
 	bool visual = m->visual, cum_sort = o->cum_sort;
 	bool call_tree = o->call_tree && m->call_tree;
 	memset(t, 0, sizeof(*t));
+
+	if (!visual && !call_tree && !m->tags) {
+		struct cprof_profile *p = rpt->prof;
+		const char **names = cprof_xmalloc(cprof_st_mult(p->nfunction + 1, sizeof(*names)));
+		for (size_t i = 0; i < p->nfunction; i++)
+			names[i] = p->function[i].filename;
+		bool done = trimmed_from_first(rpt, m, t);
+		if (!done) { /* start again from the names as they were */
+			for (size_t i = 0; i < p->nfunction; i++)
+				p->function[i].filename = names[i];
+			memset(t, 0, sizeof(*t));
+		}
+		free(names);
+		if (done)
+			return;
+	}
 
 	/*
 	 * In graph mode the first graph only chooses the nodes, unless none
@@ -452,8 +594,8 @@ void report_trimmed_graph(struct cprof_report *rpt, const struct report_graph_mo
 	struct cprof_graph *g = new_graph(rpt, m, NULL, !call_tree, true);
 	int64_t total;
 	cprof_graph_sum(g, &total, NULL);
-	int64_t node_cutoff = cprof_abs64(go_f2i((double)total * o->nodefraction));
-	int64_t edge_cutoff = cprof_abs64(go_f2i((double)total * o->edgefraction));
+	int64_t node_cutoff = cprof_abs64(cprof_f2i((double)total * o->nodefraction));
+	int64_t edge_cutoff = cprof_abs64(cprof_f2i((double)total * o->edgefraction));
 
 	if (call_tree) {
 		size_t kept;
@@ -524,14 +666,14 @@ void report_select_output_unit(struct cprof_report *rpt, const struct cprof_grap
 		min_value = max_value;
 	double r = o->ratio;
 	if (r > 0 && r != 1) {
-		min_value = go_f2i((double)min_value * r);
-		max_value = go_f2i((double)max_value * r);
+		min_value = cprof_f2i((double)min_value * r);
+		max_value = cprof_f2i((double)max_value * r);
 	}
 	const char *min_unit, *max_unit, *unit;
 	cprof_unit_scale(min_value, o->sample_unit, "minimum", &min_unit);
 	cprof_unit_scale(max_value, o->sample_unit, "minimum", &max_unit);
 	unit = min_unit;
-	int64_t min100 = (int64_t)((uint64_t)min_value * 100u); /* wraps as Go */
+	int64_t min100 = cprof_mul_wrap(min_value, 100); /* wraps as Go */
 	if (strcmp(min_unit, max_unit) && min100 < max_value && !callgrind)
 		cprof_unit_scale(min100, o->sample_unit, "minimum", &unit);
 	o->output_unit = unit[0] ? unit : o->sample_unit;

@@ -13,14 +13,6 @@
 #include "render/report_graph.h"
 #include "render/stacks.h"
 
-/* int64(f) as Go computes it on amd64 (NaN and out of range: MinInt64). */
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
-}
-
 /* splitmix64's finaliser over (parent, frame). */
 static size_t slot_hash(uint32_t parent, const char *frame, size_t mask)
 {
@@ -140,8 +132,8 @@ void stack_tree_build(struct cprof_report *rpt, struct stack_tree *t)
 		if (at == 0)
 			continue; /* no frame at all: nothing to draw or print */
 		struct stack_node *n = &t->node[at];
-		n->self = (int64_t)((uint64_t)n->self + (uint64_t)v);
-		n->self_div = (int64_t)((uint64_t)n->self_div + (uint64_t)d);
+		n->self = cprof_add_wrap(n->self, v);
+		n->self_div = cprof_add_wrap(n->self_div, d);
 		if (depth > t->max_depth)
 			t->max_depth = depth;
 	}
@@ -167,13 +159,11 @@ void stack_tree_release(struct stack_tree *t)
 int64_t stack_node_value(const struct cprof_report *rpt, const struct stack_node *n)
 {
 	int64_t v = n->self;
-	if (n->self_div == -1)
-		v = (int64_t)(0 - (uint64_t)v); /* INT64_MIN / -1 wraps, as in Go */
-	else if (n->self_div)
-		v /= n->self_div;
+	if (n->self_div)
+		v = cprof_div_wrap(v, n->self_div); /* INT64_MIN / -1 wraps, as in Go */
 	double r = rpt->opt.ratio;
 	if (r > 0 && r != 1)
-		v = go_f2i((double)v * r);
+		v = cprof_f2i((double)v * r);
 	return v;
 }
 

@@ -218,7 +218,7 @@ int cprof_render_tags(struct cprof_report *rpt, struct strbuf *out, struct cprof
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (m && !strcmp(e[m - 1].key, e[i].key) && !strcmp(e[m - 1].value, e[i].value))
-			e[m - 1].weight = (int64_t)((uint64_t)e[m - 1].weight + (uint64_t)e[i].weight);
+			e[m - 1].weight = cprof_add_wrap(e[m - 1].weight, e[i].weight);
 		else
 			e[m++] = e[i];
 	}
@@ -228,7 +228,7 @@ int cprof_render_tags(struct cprof_report *rpt, struct strbuf *out, struct cprof
 		size_t end = k;
 		int64_t total = 0;
 		while (end < m && !strcmp(e[end].key, e[k].key))
-			total = (int64_t)((uint64_t)total + (uint64_t)e[end++].weight);
+			total = cprof_add_wrap(total, e[end++].weight);
 		strbuf_addf(&text, "%s:\t Total ", e[k].key);
 		add_amount(rpt, total, &text);
 		strbuf_addch(&text, '\n');

@@ -40,7 +40,7 @@ int cprof_render_text(struct cprof_report *rpt, struct strbuf *out, struct cprof
 				noinl = true;
 		}
 		int64_t fv = cprof_node_flat(n), cv = cprof_node_cum(n);
-		flat_sum += fv;
+		flat_sum = cprof_add_wrap(flat_sum, fv);
 		strbuf_addf(out, "%10s ", report_value_str(rpt, fv, &flat));
 		cprof_percentage(fv, rpt->total, out);
 		strbuf_addch(out, ' ');

@@ -21,14 +21,6 @@
 #include "cprof/units.h"
 #include "render/report_graph.h"
 
-/* int64(f) as Go computes it on amd64 (NaN and out of range: MinInt64). */
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
-}
-
 /*
  * pprof's functionMap: one function per distinct (name, system name, file,
  * start line), added on first use. The strings are interned in the new
@@ -115,8 +107,8 @@ int cprof_render_topproto(struct cprof_report *rpt, struct strbuf *out, struct c
 		s->loc = cprof_arena_calloc(&top->arena, 1, sizeof(*s->loc));
 		s->loc[0] = (uint32_t)(top->nlocation - 1);
 		s->value = cprof_arena_calloc(&top->arena, 2, sizeof(*s->value));
-		s->value[0] = go_f2i(cprof_unit_scale(cprof_node_cum(n), rpt->opt.sample_unit, unit, NULL));
-		s->value[1] = go_f2i(cprof_unit_scale(cprof_node_flat(n), rpt->opt.sample_unit, unit, NULL));
+		s->value[0] = cprof_f2i(cprof_unit_scale(cprof_node_cum(n), rpt->opt.sample_unit, unit, NULL));
+		s->value[1] = cprof_f2i(cprof_unit_scale(cprof_node_flat(n), rpt->opt.sample_unit, unit, NULL));
 	}
 	free(fm.slot);
 	cprof_graph_free(t.g);

@@ -102,6 +102,8 @@ int cprof_render_traces(struct cprof_report *rpt, struct strbuf *out, struct cpr
 
 	struct strbuf val = STRBUF_INIT;
 	for (size_t si = 0; si < p->nsample; si++) {
+		if ((si & 4095) == 0 && cprof_interrupted())
+			break; /* the caller reports it */
 		const struct cprof_sample *s = &p->sample[si];
 		size_t depth = 0;
 		for (uint32_t i = 0; i < s->nloc; i++)
@@ -119,7 +121,7 @@ int cprof_render_traces(struct cprof_report *rpt, struct strbuf *out, struct cpr
 		int64_t v = (idx >= 0 && (size_t)idx < p->nsample_type) ? s->value[idx] : 0;
 		int64_t d = (rpt->opt.mean && p->nsample_type) ? s->value[0] : 0;
 		if (d != 0)
-			v /= d;
+			v = cprof_div_wrap(v, d);
 		bool top = true;
 		for (uint32_t i = 0; i < s->nloc; i++) {
 			uint32_t l = s->loc[i];

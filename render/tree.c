@@ -95,7 +95,7 @@ int cprof_render_tree(struct cprof_report *rpt, struct strbuf *out, struct cprof
 			edge_line(rpt, in[j], in[j]->src, cum, &tmp, out);
 		free(in);
 
-		flat_sum += flat;
+		flat_sum = cprof_add_wrap(flat_sum, flat);
 		add_padded(out, report_value_str(rpt, flat, &tmp), 10);
 		strbuf_addch(out, ' ');
 		cprof_percentage(flat, rpt->total, out);

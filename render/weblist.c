@@ -385,7 +385,7 @@ static void expand_addresses(struct printer *sp, const struct cprof_profile *p, 
 		while (i < na && addrs[i] <= end + 2 * expand && addrs[i] < m->limit) {
 			end = addrs[i];
 			fi = umap_slot(flat_idx, end, false);
-			sum += fi ? flat[*fi] : 0;
+			sum = cprof_add_wrap(sum, fi ? flat[*fi] : 0);
 			i++;
 		}
 		/* unsigned arithmetic, as pprof */
@@ -662,13 +662,13 @@ static size_t functions(struct printer *sp, struct src_file *f, struct func_rang
 		struct func_range fn = {name, l->line, l->line + 1, 0, 0};
 		for (size_t k = 0; k < l->n; k++) {
 			const struct inst_info *x = inst_get(sp, l->insts[k].addr);
-			fn.flat += x->flat;
-			fn.cum += x->cum;
+			fn.flat = cprof_add_wrap(fn.flat, x->flat);
+			fn.cum = cprof_add_wrap(fn.cum, x->cum);
 		}
 		if (n > 0 && l->line - v[n - 1].end < 20 && !strcmp(v[n - 1].name, name)) {
 			v[n - 1].end = l->line + 1;
-			v[n - 1].flat += fn.flat;
-			v[n - 1].cum += fn.cum;
+			v[n - 1].flat = cprof_add_wrap(v[n - 1].flat, fn.flat);
+			v[n - 1].cum = cprof_add_wrap(v[n - 1].cum, fn.cum);
 			continue;
 		}
 		ALLOC_GROW(v, n + 1, a);
@@ -735,8 +735,8 @@ static void print_file(struct printer *sp, struct src_file *f, struct strbuf *ou
 				uint64_t addr = sl->insts[k].addr;
 				const struct inst_info *x = inst_get(sp, addr);
 				const struct inst_info *lx = inst_get(sp, last);
-				flat += x->flat;
-				cum += x->cum;
+				flat = cprof_add_wrap(flat, x->flat);
+				cum = cprof_add_wrap(cum, x->cum);
 				bool starts = addr != last + (uint64_t)(lx ? lx->length : 0);
 				last = addr;
 				ALLOC_GROW(rows, nrows + 1, arows);
@@ -817,7 +817,7 @@ int cprof_render_weblist(struct cprof_report *rpt, struct strbuf *out, struct cp
 		const struct cprof_sample *s = &p->sample[si];
 		int64_t value = s->value[rpt->opt.sample_index];
 		if (rpt->opt.mean && s->value[0] != 0)
-			value /= s->value[0];
+			value = cprof_div_wrap(value, s->value[0]);
 		for (uint32_t i = s->nloc; i-- > 0;) {
 			uint32_t li = s->loc[i];
 			const struct cprof_location *loc = &p->location[li];
@@ -838,9 +838,9 @@ int cprof_render_weblist(struct cprof_report *rpt, struct strbuf *out, struct cp
 				flat[nvals] = cum[nvals] = 0;
 				*vi = (uint32_t)nvals++;
 			}
-			cum[*vi] += value;
+			cum[*vi] = cprof_add_wrap(cum[*vi], value);
 			if (i == 0)
-				flat[*vi] += value;
+				flat[*vi] = cprof_add_wrap(flat[*vi], value);
 
 			/* the frames of interest at this address */
 			bool all_outer = !re || (have_address && addr == address);
@@ -883,8 +883,8 @@ int cprof_render_weblist(struct cprof_report *rpt, struct strbuf *out, struct cp
 			for (uint64_t a = addr; a < addr + (uint64_t)x->length; a++) {
 				uint32_t *vi = umap_slot(&flat_idx, a, false);
 				if (vi) {
-					x->flat += flat[*vi];
-					x->cum += cum[*vi];
+					x->flat = cprof_add_wrap(x->flat, flat[*vi]);
+					x->cum = cprof_add_wrap(x->cum, cum[*vi]);
 				}
 			}
 		}
@@ -916,8 +916,8 @@ int cprof_render_weblist(struct cprof_report *rpt, struct strbuf *out, struct cp
 						continue;
 					*x = 0;
 					const struct inst_info *in = inst_get(&sp, f->lines[l].insts[k].addr);
-					f->cum += in->cum;
-					f->flat += in->flat;
+					f->cum = cprof_add_wrap(f->cum, in->cum);
+					f->flat = cprof_add_wrap(f->flat, in->flat);
 				}
 			}
 			umap_release(&seen);

@@ -1,24 +1,18 @@
 #!/bin/sh
 # deps.sh [--test] - install what cprof needs on Debian 12, only what is
-# missing. --test adds what the test suite needs (Go for the reference
-# go tool pprof). Safe to run again: it does nothing when all is present.
+# missing. --test adds what the test suite needs: the packages of
+# tests/tools.txt (Go for the reference go tool pprof, python3, LLVM,
+# Chromium, valgrind, clang ...). Safe to run again: it does nothing when
+# all is present.
 set -eu
 
 pkgs="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
 libgraphviz-dev libelf-dev libdw-dev libpcre2-dev gzip libcapstone-dev libiberty-dev
-libdeflate-dev"
+libdeflate-dev libedit-dev libcurl4-openssl-dev"
 if [ "${1:-}" = "--test" ]; then
-	# llvm: llvm-symbolizer/llvm-objdump for the upstream-pprof oracle of the symbolization tests;
-	# libgoogle-perftools-dev: CPU profiles of the C test programs; libc6-dbg: libc debug info
-	pkgs="$pkgs golang-go time llvm libgoogle-perftools-dev libc6-dbg"
-	# chromium: the call graph SVG's pan-and-zoom script is run headless; libxml2-utils:
-	# xmllint checks the SVG is well-formed (tests/graph)
-	pkgs="$pkgs chromium libxml2-utils"
-	# valgrind: the golden cases under memcheck (tests/valgrind.sh); clang: the libFuzzer
-	# targets (tests/fuzz/run.sh)
-	pkgs="$pkgs valgrind clang"
-	# visualvm (its heap library) and a JDK read cprof heapdump -hprof output (tests/heapdump)
-	pkgs="$pkgs visualvm openjdk-17-jdk-headless"
+	tools=$(dirname "$0")/tools.txt
+	[ -r "$tools" ] || { echo "deps.sh: cannot read $tools" >&2; exit 1; }
+	pkgs="$pkgs $(awk -F'\t' '!/^#/ && NF >= 2 { print $2 }' "$tools" | sort -u)"
 fi
 
 missing=""

@@ -82,7 +82,7 @@ struct cprof_graph {
 	struct cprof_node **nodes;
 	size_t nnodes, anodes;
 	struct cprof_arena arena;
-	void *priv; /* owned by graph.c */
+	void *priv; /* owned by the graph code (src/pipeline/graph*.c) */
 };
 
 /*

@@ -15,6 +15,8 @@
  * The file gets mode 0666 less the umask, as fopen() would give it. On error
  * the temporary file is removed, path is untouched, and err says what failed
  * ("cannot create: ..." or "cannot write: ..."); returns 0 or -1.
+ * A path that names a device or a pipe (/dev/null, /dev/stdout, a FIFO)
+ * is written in place: renaming over it would replace the device.
  */
 int cprof_write_file(const char *path, const void *data, size_t len, struct cprof_error *err);
 

@@ -33,6 +33,9 @@
 	X(PDF, "pdf", 0, "Outputs a graph in PDF format")                          \
 	X(PS, "ps", 0, "Outputs a graph in PS format")                             \
 	X(WEB, "web", 0, "Visualize graph through web browser")                    \
+	X(EOG, "eog", 0, "Visualize graph through eog")                            \
+	X(EVINCE, "evince", 0, "Visualize graph through evince")                   \
+	X(GV, "gv", 0, "Visualize graph through gv")                               \
 	X(CALLGRIND, "callgrind", 0, "Outputs a graph in callgrind format")        \
 	X(KCACHEGRIND, "kcachegrind", 0, "Visualize report in KCachegrind")        \
 	X(LIST, "list", 1, "Output annotated source for functions matching regexp")  \
@@ -89,6 +92,24 @@ struct cprof_report_opts {
 	size_t nnum_label_units;
 };
 
+/*
+ * Graphs reports of one profile may share, kept by the caller between
+ * reports (the session keeps one per prepared profile): the nodes-only
+ * graph that chooses the nodes to keep (render/report.c), by the options
+ * it depends on. Zero-filled: empty. Never changed once stored.
+ */
+#define CPROF_GRAPH_CACHE 4
+struct cprof_graph_cache {
+	struct {
+		char *key;
+		struct cprof_graph *g;
+		unsigned long used;
+	} ent[CPROF_GRAPH_CACHE];
+	unsigned long clock;
+};
+/* Free what the cache holds; it is empty again. */
+void cprof_graph_cache_release(struct cprof_graph_cache *c);
+
 struct cprof_report {
 	struct cprof_profile *prof;
 	struct cprof_report_opts opt;
@@ -100,6 +121,8 @@ struct cprof_report {
 	 */
 	void (*spill)(void *ctx, struct strbuf *out);
 	void *spill_ctx;
+	/* graphs kept from earlier reports of the same profile; NULL (the default): none */
+	struct cprof_graph_cache *graphs;
 };
 
 /* Hand out's bytes to rpt->spill once there are a few MiB of them. */

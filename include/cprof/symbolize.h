@@ -217,18 +217,28 @@ void cprof_profile_demangle(struct cprof_profile *p, bool force, enum cprof_dema
 /* ---- the profile step ----------------------------------------------------------- */
 
 struct cprof_symbolize_opts {
-	bool none;  /* -symbolize=none: do nothing */
-	bool local; /* symbolize from local binaries (false for "remote" alone) */
-	bool fast;  /* fastlocal: symbol tables only */
-	bool force; /* re-symbolize mappings that have symbols */
+	bool none;   /* -symbolize=none: do nothing */
+	bool local;  /* symbolize from local binaries (false for "remote" alone) */
+	bool remote; /* then ask the servers of fetched profiles (false for "local", "fastlocal") */
+	bool fast;   /* fastlocal: symbol tables only */
+	bool force;  /* re-symbolize mappings that have symbols */
 	enum cprof_demangle_mode demangle;
+	/*
+	 * The remote step, run between the local one and demangling when
+	 * remote is set (the driver's symbolz client); NULL for none. -1
+	 * with err set fails the symbolization.
+	 */
+	int (*remote_fn)(struct cprof_profile *p, bool force, void *ctx, struct strbuf *notes,
+			 struct cprof_error *err);
+	void *remote_ctx;
 };
 
 /*
  * Parse a -symbolize value ("local", "fastlocal:force", "demangle=full",
- * ...). Unknown tokens add pprof's two "ignoring unrecognized
- * symbolization option" lines to notes. "remote" is accepted and means
- * local (cprof has no remote sources).
+ * ...), as pprof: local and remote by default; "local" and "fastlocal"
+ * leave out remote, "remote" leaves out local. Unknown tokens add pprof's
+ * two "ignoring unrecognized symbolization option" lines to notes.
+ * remote_fn is left NULL.
  */
 void cprof_symbolize_parse(const char *spec, struct cprof_symbolize_opts *o, struct strbuf *notes);
 

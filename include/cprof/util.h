@@ -11,6 +11,7 @@
 #ifndef CPROF_UTIL_H
 #define CPROF_UTIL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -27,6 +28,17 @@
 #define CPROF_NORETURN
 #define CPROF_UNUSED
 #endif
+
+/*
+ * Set from a signal handler (the interactive shell's Ctrl-C) when the user
+ * asks the running report to stop. Long loops poll cprof_interrupted()
+ * and give up with an error; nothing sets it in batch mode.
+ */
+extern volatile sig_atomic_t cprof_interrupt;
+static inline bool cprof_interrupted(void)
+{
+	return cprof_interrupt != 0;
+}
 
 void *cprof_xmalloc(size_t size);
 void *cprof_xcalloc(size_t n, size_t size);
@@ -58,10 +70,50 @@ size_t cprof_st_add(size_t a, size_t b);
 		}                                                                       \
 	} while (0)
 
+/*
+ * int64 arithmetic as Go does it: sums, products and negations of sample
+ * values wrap around (two's complement) where C's signed overflow is
+ * undefined, so profiles whose values reach the ends of int64 print what
+ * pprof prints. Computed in uint64_t, whose conversion back to int64_t
+ * GCC and Clang define as modulo 2^64.
+ */
+static inline int64_t cprof_add_wrap(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline int64_t cprof_mul_wrap(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+
+static inline int64_t cprof_neg_wrap(int64_t a)
+{
+	return (int64_t)(0 - (uint64_t)a);
+}
+
+/* Go's a / b for b != 0: INT64_MIN / -1 is INT64_MIN (in C it traps). */
+static inline int64_t cprof_div_wrap(int64_t a, int64_t b)
+{
+	return b == -1 ? cprof_neg_wrap(a) : a / b;
+}
+
 /* Sign-agnostic absolute value for int64 (INT64_MIN stays INT64_MIN, as in Go). */
 static inline int64_t cprof_abs64(int64_t v)
 {
-	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
+	return v < 0 ? cprof_neg_wrap(v) : v;
+}
+
+/*
+ * Go's int64(f) as amd64 computes it (CVTTSD2SQ): truncation toward zero,
+ * and 0x8000000000000000 (INT64_MIN) for NaN and for anything out of
+ * range, where the C conversion is undefined.
+ */
+static inline int64_t cprof_f2i(double f)
+{
+	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)f;
 }
 
 #endif

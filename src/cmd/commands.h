@@ -34,6 +34,7 @@ int cmd_goroutines(int argc, char **argv);
 int cmd_memstats(int argc, char **argv);
 int cmd_gctrace(int argc, char **argv);
 int cmd_schedtrace(int argc, char **argv);
+int cmd_allocfreetrace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_heapdump(int argc, char **argv);
 

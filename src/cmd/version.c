@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "src/cmd/version.h"
+#include "src/driver/http.h"
 
 void cprof_version_print(FILE *f)
 {
@@ -25,4 +26,5 @@ void cprof_version_print(FILE *f)
 	fprintf(f, "elfutils %s\n", dwfl_version(NULL));
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	fprintf(f, "pcre2 %s\n", pcre);
+	fprintf(f, "libcurl %s\n", cprof_http_version());
 }

@@ -1,5 +1,6 @@
 /* outfile.c - output files written through a temporary name (see outfile.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,16 @@
 
 int cprof_outfile_open(struct cprof_outfile *f, const char *path, struct cprof_error *err)
 {
+	struct stat st;
 	memset(f, 0, sizeof(*f));
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		/* a device or a pipe (-output=/dev/null, /dev/stdout): written in place, never replaced */
+		f->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (f->fd < 0)
+			return cprof_error_set(err, CPROF_E_IO, "cannot create: %s", strerror(errno));
+		f->path = cprof_xstrdup(path);
+		return 0;
+	}
 	size_t n = cprof_st_add(strlen(path), 8);
 	f->tmp = cprof_xmalloc(n);
 	snprintf(f->tmp, n, "%s.XXXXXX", path);
@@ -51,6 +61,14 @@ static void outfile_release(struct cprof_outfile *f)
 int cprof_outfile_commit(struct cprof_outfile *f, struct cprof_error *err)
 {
 	int e = f->error;
+	if (!f->tmp) { /* written in place */
+		if (close(f->fd) && !e)
+			e = errno;
+		if (e)
+			cprof_error_set(err, CPROF_E_IO, "cannot write: %s", strerror(e));
+		outfile_release(f);
+		return e ? -1 : 0;
+	}
 	/* mkstemp made the file 0600; give it what fopen() would have */
 	mode_t um = umask(0);
 	umask(um);
@@ -70,10 +88,11 @@ int cprof_outfile_commit(struct cprof_outfile *f, struct cprof_error *err)
 
 void cprof_outfile_abort(struct cprof_outfile *f)
 {
-	if (!f->tmp)
+	if (!f->path)
 		return;
 	close(f->fd);
-	unlink(f->tmp);
+	if (f->tmp)
+		unlink(f->tmp);
 	outfile_release(f);
 }
 

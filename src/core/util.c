@@ -5,6 +5,8 @@
 
 #include "cprof/util.h"
 
+volatile sig_atomic_t cprof_interrupt;
+
 void cprof_die_oom(void)
 {
 	fputs("cprof: error: out of memory\n", stderr);

@@ -21,56 +21,59 @@
 const struct cprof_opt cprof_opts[] = {
 	CPROF_FORMATS(FMT_FLAG)
 
-	{"output", OPT_STRING, F(output), NULL, "Options", "Output filename for file-based outputs"},
-	{"sample_index", OPT_STRING, F(sample_index), NULL, "Options", "Sample value to report (0-based index or name)"},
-	{"mean", OPT_BOOL, F(mean), NULL, "Options", "Average sample value over first value (count)"},
-	{"divide_by", OPT_FLOAT, F(divide_by), NULL, "Options", "Ratio to divide all samples before visualization"},
-	{"unit", OPT_STRING, F(unit), NULL, "Options", "Measurement units to display (minimum, auto, or a unit such as ms, MB)"},
-	{"compact_labels", OPT_BOOL, F(compact_labels), NULL, "Options", "Show minimal headers"},
-	{"drop_negative", OPT_BOOL, F(drop_negative), NULL, "Options", "Ignore negative differences"},
-	{"relative_percentages", OPT_BOOL, F(relative_percentages), NULL, "Options", "Show percentages relative to focused subgraph"},
-	{"call_tree", OPT_BOOL, F(call_tree), NULL, "Options", "Create a context-sensitive call tree (graph outputs)"},
-	{"normalize", OPT_BOOL, F(normalize), NULL, "Options", "Scales profile based on the base profile"},
-	{"source_path", OPT_STRING, F(source_path), NULL, "Options", "Search path for source files"},
-	{"trim_path", OPT_STRING, F(trim_path), NULL, "Options", "Path to trim from source paths before search"},
-	{"intel_syntax", OPT_BOOL, F(intel_syntax), NULL, "Options", "Show assembly in Intel syntax"},
-	{"tagroot", OPT_STRING, F(tagroot), NULL, "Options", "Adds pseudo stack frames for labels key/value pairs at the callstack root"},
-	{"tagleaf", OPT_STRING, F(tagleaf), NULL, "Options", "Adds pseudo stack frames for labels key/value pairs at the callstack leaf"},
+	{"output", OPT_STRING, F(rc.output), NULL, "Options", "Output filename for file-based outputs"},
+	{"sample_index", OPT_STRING, F(rc.sample_index), NULL, "Options", "Sample value to report (0-based index or name)"},
+	{"mean", OPT_BOOL, F(rc.mean), NULL, "Options", "Average sample value over first value (count)"},
+	{"divide_by", OPT_FLOAT, F(rc.divide_by), NULL, "Options", "Ratio to divide all samples before visualization"},
+	{"unit", OPT_STRING, F(rc.unit), NULL, "Options", "Measurement units to display (minimum, auto, or a unit such as ms, MB)"},
+	{"compact_labels", OPT_BOOL, F(rc.compact_labels), NULL, "Options", "Show minimal headers"},
+	{"drop_negative", OPT_BOOL, F(rc.drop_negative), NULL, "Options", "Ignore negative differences"},
+	{"relative_percentages", OPT_BOOL, F(rc.relative_percentages), NULL, "Options", "Show percentages relative to focused subgraph"},
+	{"call_tree", OPT_BOOL, F(rc.call_tree), NULL, "Options", "Create a context-sensitive call tree (graph outputs)"},
+	{"normalize", OPT_BOOL, F(rc.normalize), NULL, "Options", "Scales profile based on the base profile"},
+	{"source_path", OPT_STRING, F(rc.source_path), NULL, "Options", "Search path for source files"},
+	{"trim_path", OPT_STRING, F(rc.trim_path), NULL, "Options", "Path to trim from source paths before search"},
+	{"intel_syntax", OPT_BOOL, F(rc.intel_syntax), NULL, "Options", "Show assembly in Intel syntax"},
+	{"tagroot", OPT_STRING, F(rc.tagroot), NULL, "Options", "Adds pseudo stack frames for labels key/value pairs at the callstack root"},
+	{"tagleaf", OPT_STRING, F(rc.tagleaf), NULL, "Options", "Adds pseudo stack frames for labels key/value pairs at the callstack leaf"},
 
-	{"flat", OPT_CHOICE, F(sort), "flat", "Sort order", "Sort entries based on own weight (default)"},
-	{"cum", OPT_CHOICE, F(sort), "cum", "Sort order", "Sort entries based on cumulative weight"},
+	{"flat", OPT_CHOICE, F(rc.sort), "flat", "Sort order", "Sort entries based on own weight (default)"},
+	{"cum", OPT_CHOICE, F(rc.sort), "cum", "Sort order", "Sort entries based on cumulative weight"},
 
-	{"functions", OPT_CHOICE, F(granularity), "functions", "Granularity", "Aggregate at the function level (default)"},
-	{"filefunctions", OPT_CHOICE, F(granularity), "filefunctions", "Granularity", "Aggregate at the function level, keeping the file"},
-	{"files", OPT_CHOICE, F(granularity), "files", "Granularity", "Aggregate at the file level"},
-	{"lines", OPT_CHOICE, F(granularity), "lines", "Granularity", "Aggregate at the source code line level"},
-	{"addresses", OPT_CHOICE, F(granularity), "addresses", "Granularity", "Aggregate at the address level"},
-	{"noinlines", OPT_BOOL, F(noinlines), NULL, "Granularity", "Ignore inlines: attribute inlined frames to their caller"},
+	{"functions", OPT_CHOICE, F(rc.granularity), "functions", "Granularity", "Aggregate at the function level (default)"},
+	{"filefunctions", OPT_CHOICE, F(rc.granularity), "filefunctions", "Granularity", "Aggregate at the function level, keeping the file"},
+	{"files", OPT_CHOICE, F(rc.granularity), "files", "Granularity", "Aggregate at the file level"},
+	{"lines", OPT_CHOICE, F(rc.granularity), "lines", "Granularity", "Aggregate at the source code line level"},
+	{"addresses", OPT_CHOICE, F(rc.granularity), "addresses", "Granularity", "Aggregate at the address level"},
+	{"noinlines", OPT_BOOL, F(rc.noinlines), NULL, "Granularity", "Ignore inlines: attribute inlined frames to their caller"},
 
-	{"nodecount", OPT_INT, F(nodecount), NULL, "Trimming", "Max number of nodes to show"},
-	{"nodefraction", OPT_FLOAT, F(nodefraction), NULL, "Trimming", "Hide nodes below <f>*total"},
-	{"edgefraction", OPT_FLOAT, F(edgefraction), NULL, "Trimming", "Hide edges below <f>*total"},
-	{"trim", OPT_BOOL, F(trim), NULL, "Trimming", "Honor nodefraction/edgefraction/nodecount defaults"},
+	{"nodecount", OPT_INT, F(rc.nodecount), NULL, "Trimming", "Max number of nodes to show"},
+	{"nodefraction", OPT_FLOAT, F(rc.nodefraction), NULL, "Trimming", "Hide nodes below <f>*total"},
+	{"edgefraction", OPT_FLOAT, F(rc.edgefraction), NULL, "Trimming", "Hide edges below <f>*total"},
+	{"trim", OPT_BOOL, F(rc.trim), NULL, "Trimming", "Honor nodefraction/edgefraction/nodecount defaults"},
 
-	{"focus", OPT_STRING, F(filter.focus), NULL, "Filters", "Restricts to samples going through a node matching regexp"},
-	{"ignore", OPT_STRING, F(filter.ignore), NULL, "Filters", "Skips paths going through any nodes matching regexp"},
-	{"prune_from", OPT_STRING, F(filter.prune_from), NULL, "Filters", "Drops any functions below the matched frame"},
-	{"hide", OPT_STRING, F(filter.hide), NULL, "Filters", "Skips nodes matching regexp"},
-	{"show", OPT_STRING, F(filter.show), NULL, "Filters", "Only show nodes matching regexp"},
-	{"show_from", OPT_STRING, F(filter.show_from), NULL, "Filters", "Drops functions above the highest matched frame"},
-	{"tagfocus", OPT_STRING, F(filter.tagfocus), NULL, "Filters", "Restricts to samples with tags in range or matched by regexp"},
-	{"tagignore", OPT_STRING, F(filter.tagignore), NULL, "Filters", "Discard samples with tags in range or matched by regexp"},
-	{"tagshow", OPT_STRING, F(filter.tagshow), NULL, "Filters", "Only consider tags matching this regexp"},
-	{"taghide", OPT_STRING, F(filter.taghide), NULL, "Filters", "Skip tags matching this regexp"},
+	{"focus", OPT_STRING, F(rc.filter.focus), NULL, "Filters", "Restricts to samples going through a node matching regexp"},
+	{"ignore", OPT_STRING, F(rc.filter.ignore), NULL, "Filters", "Skips paths going through any nodes matching regexp"},
+	{"prune_from", OPT_STRING, F(rc.filter.prune_from), NULL, "Filters", "Drops any functions below the matched frame"},
+	{"hide", OPT_STRING, F(rc.filter.hide), NULL, "Filters", "Skips nodes matching regexp"},
+	{"show", OPT_STRING, F(rc.filter.show), NULL, "Filters", "Only show nodes matching regexp"},
+	{"show_from", OPT_STRING, F(rc.filter.show_from), NULL, "Filters", "Drops functions above the highest matched frame"},
+	{"tagfocus", OPT_STRING, F(rc.filter.tagfocus), NULL, "Filters", "Restricts to samples with tags in range or matched by regexp"},
+	{"tagignore", OPT_STRING, F(rc.filter.tagignore), NULL, "Filters", "Discard samples with tags in range or matched by regexp"},
+	{"tagshow", OPT_STRING, F(rc.filter.tagshow), NULL, "Filters", "Only consider tags matching this regexp"},
+	{"taghide", OPT_STRING, F(rc.filter.taghide), NULL, "Filters", "Skip tags matching this regexp"},
 
 	{"base", OPT_STRING, F(base), NULL, "Source options", "Source of base profile for profile subtraction"},
 	{"diff_base", OPT_STRING, F(diff_base), NULL, "Source options", "Source of base profile for comparison"},
-	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Symbolization: local, fastlocal, none, force, demangle=default|templates|full|none"},
+	{"symbolize", OPT_STRING, F(symbolize), NULL, "Source options", "Symbolization: local, fastlocal, remote, none, force, demangle=default|templates|full|none"},
 	{"buildid", OPT_STRING, F(buildid), NULL, "Source options", "Override build id for first mapping"},
 	{"add_comment", OPT_STRING, F(add_comment), NULL, "Source options", "Annotation string to record in the profile"},
 	{"all_frames", OPT_BOOL, F(all_frames), NULL, "Source options", "Ignore drop_frames and keep_frames regexps"},
-	{"seconds", OPT_INT, F(seconds), NULL, "Source options", "Length of time for dynamic profiles (accepted, unused: no remote sources)"},
-	{"timeout", OPT_INT, F(timeout), NULL, "Source options", "Timeout in seconds for fetching a profile (accepted, unused)"},
+	{"seconds", OPT_INT, F(seconds), NULL, "Source options", "Length of time for dynamic profiles (?seconds= of a URL)"},
+	{"timeout", OPT_INT, F(timeout), NULL, "Source options", "Timeout in seconds for fetching a profile (default 1.5 x seconds, else 60)"},
+	{"tls_cert", OPT_STRING, F(tls_cert), NULL, "Source options", "TLS client certificate file for fetching profile and symbols"},
+	{"tls_key", OPT_STRING, F(tls_key), NULL, "Source options", "TLS private key file for fetching profile and symbols"},
+	{"tls_ca", OPT_STRING, F(tls_ca), NULL, "Source options", "TLS CA certs file for fetching profile and symbols"},
 	{"tools", OPT_STRING, F(tools), NULL, "Source options", "Path for object tool pathnames (accepted, unused: tools are built in)"},
 
 	{"inuse_space", OPT_BOOL, F(inuse_space), NULL, "Legacy convenience options", "Same as -sample_index=inuse_space"},
@@ -89,18 +92,9 @@ const size_t cprof_nopts = CPROF_ARRAY_SIZE(cprof_opts);
 void cprof_config_init(struct cprof_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->unit = "minimum";
-	c->nodecount = -1;
-	c->nodefraction = 0.005;
-	c->edgefraction = 0.001;
-	c->trim = true;
-	c->divide_by = 1.0;
-	c->sort = "flat";
-	c->granularity = "functions";
+	cprof_report_config_init(&c->rc);
 	c->seconds = -1;
 	c->timeout = -1;
-	c->sample_index = "";
-	c->output = "";
 	c->tools = getenv("PPROF_TOOLS") ? getenv("PPROF_TOOLS") : "";
 }
 
@@ -352,29 +346,34 @@ int cprof_config_finish(struct cprof_config *c, enum cprof_format *format, const
 	for (size_t k = 0; k < CPROF_ARRAY_SIZE(aliases); k++) {
 		if (!*FIELD(c, aliases[k].off, bool))
 			continue;
-		if (!c->sample_index[0])
-			c->sample_index = aliases[k].index;
+		if (!c->rc.sample_index[0])
+			c->rc.sample_index = aliases[k].index;
 		else if (notes)
 			strbuf_addf(notes, "Multiple value selections, ignoring %s\n", aliases[k].flag);
 	}
 	if (c->mean_delay)
-		c->mean = true;
+		c->rc.mean = true;
 
 	bool have_base = (c->base && c->base[0]) || (c->diff_base && c->diff_base[0]);
-	if (c->normalize && !have_base)
+	if (c->rc.normalize && !have_base)
 		return cprof_error_set(err, CPROF_E_USAGE, "must have base profile to normalize by");
 	return 0;
 }
 
 void cprof_usage(FILE *f)
 {
-	fputs("usage: cprof [options] [binary] <profile> ...\n"
+	fputs("usage: cprof [options] [binary] <profile or URL> ...\n"
 	      "       cprof <command> [options] [args]\n"
 	      "\n"
-	      "Reads pprof profiles (profile.proto, gzipped or not) and prints the report\n"
-	      "chosen by one output format flag (default -top). Flags take one or two\n"
-	      "dashes and a value as -flag=value or -flag value; they must come before the\n"
-	      "profiles. An executable given before the profiles names the main binary.\n",
+	      "Reads pprof profiles (profile.proto, gzipped or not, and the legacy formats),\n"
+	      "from files or fetched from URLs (http://host:port/debug/pprof/profile,\n"
+	      "https://, https+insecure://, host:port/path), and prints the report chosen\n"
+	      "by one output format flag; without one it starts pprof's interactive\n"
+	      "shell on them (commands from a terminal, or a script on standard input:\n"
+	      "top, list, peek, focus=..., help, o, q; see \"INTERACTIVE SHELL\" in cprof(1)).\n"
+	      "Flags take one or two dashes and a value as -flag=value or -flag value; they\n"
+	      "must come before the profiles. An executable given before the profiles names\n"
+	      "the main binary.\n",
 	      f);
 	fputs("\n  Commands:\n", f);
 	for (unsigned i = 0; i < cprof_ncommands; i++)
@@ -408,6 +407,9 @@ void cprof_usage(FILE *f)
 		fprintf(f, "    %-24s %s\n", name, o->help);
 	}
 	cprof_limits_usage(f);
+	fputs("\n  A fetched profile is saved as $PPROF_TMPDIR/pprof.<binary>.<types>.NNN.pb.gz\n"
+	      "  (default $HOME/pprof); PPROF_BINARY_PATH: where binaries are looked for.\n",
+	      f);
 	fputs("\n  Exit status: 0 success, 2 error (bad input), 64 usage error.\n"
 	      "  See cprof(1) for details and the differences from go tool pprof.\n",
 	      f);

@@ -12,31 +12,18 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "cprof/report.h"
+#include "cprof/session.h"
 #include "cprof/transform.h"
 
 /* Every value the command line can set, with pprof's defaults. */
 struct cprof_config {
-	/* report configuration (pprof's config struct) */
-	const char *output;
-	bool drop_negative, call_tree, relative_percentages, compact_labels;
-	const char *unit;
-	const char *source_path, *trim_path;
-	bool intel_syntax, mean;
-	const char *sample_index;
-	double divide_by;
-	bool normalize;
-	const char *sort; /* "flat" or "cum" */
-	const char *tagroot, *tagleaf;
-	int nodecount;
-	double nodefraction, edgefraction;
-	bool trim;
-	struct cprof_filter_opts filter;
-	bool noinlines;
-	const char *granularity;
+	/* report configuration (pprof's config struct), the default of every request */
+	struct cprof_report_config rc;
 
 	/* source options */
 	const char *base, *diff_base;
 	const char *symbolize, *buildid, *add_comment, *tools, *http;
+	const char *tls_cert, *tls_key, *tls_ca;
 	int seconds, timeout;
 	bool no_browser, all_frames;
 	bool inuse_space, inuse_objects, alloc_space, alloc_objects;

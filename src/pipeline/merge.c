@@ -31,14 +31,6 @@
 #include "cprof/units.h"
 #include "src/pipeline/transform_internal.h"
 
-/* Go's int64(f) on amd64: truncation, and 0x8000000000000000 when out of range. */
-static int64_t go_f2i(double f)
-{
-	if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
-}
-
 void cprof_profile_scale_n(struct cprof_profile *p, const double *ratios)
 {
 	bool all_ones = true;
@@ -55,7 +47,7 @@ void cprof_profile_scale_n(struct cprof_profile *p, const double *ratios)
 		for (size_t j = 0; j < p->nsample_type; j++) {
 			if (ratios[j] == 1)
 				continue; /* pprof only looks at the columns it scales */
-			int64_t v = go_f2i(round((double)s->value[j] * ratios[j]));
+			int64_t v = cprof_f2i(round((double)s->value[j] * ratios[j]));
 			s->value[j] = v;
 			keep = keep || v != 0;
 		}
@@ -553,7 +545,7 @@ static void commit_sample(struct merger *m, const struct prepared *k)
 	if (ri != CPROF_NONE) {
 		int64_t *v = p->sample[ri].value;
 		for (size_t i = 0; i < nv; i++) /* wraps, as Go's += */
-			v[i] = (int64_t)((uint64_t)v[i] + (uint64_t)ss->value[i]);
+			v[i] = cprof_add_wrap(v[i], ss->value[i]);
 		return;
 	}
 	struct cprof_sample *rs = cprof_profile_add_sample(p);
@@ -848,7 +840,7 @@ static int scale_profiles(struct cprof_profile **in, size_t n, struct cprof_erro
 		struct cprof_profile *p = in[i];
 		if (period_type) {
 			double v = cprof_unit_scale(p->period, p->period_type.unit, period_copy.unit, NULL);
-			p->period = go_f2i(v);
+			p->period = cprof_f2i(v);
 			p->period_type.unit = cprof_profile_str(p, period_copy.unit);
 		}
 		for (size_t j = 0; j < nst; j++) {

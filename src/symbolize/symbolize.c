@@ -30,7 +30,7 @@
 void cprof_symbolize_parse(const char *spec, struct cprof_symbolize_opts *o, struct strbuf *notes)
 {
 	memset(o, 0, sizeof(*o));
-	o->local = true;
+	o->local = o->remote = true;
 	o->demangle = CPROF_DEMANGLE_DEFAULT;
 	if (!spec)
 		return;
@@ -47,11 +47,11 @@ void cprof_symbolize_parse(const char *spec, struct cprof_symbolize_opts *o, str
 			o->none = true;
 			break;
 		} else if (!strcmp(tok, "local")) {
-			o->local = true;
+			o->local = true, o->remote = false;
 		} else if (!strcmp(tok, "fastlocal")) {
-			o->local = o->fast = true;
+			o->local = o->fast = true, o->remote = false;
 		} else if (!strcmp(tok, "remote")) {
-			o->local = false; /* no remote sources: nothing to ask */
+			o->local = false, o->remote = true;
 		} else if (!strcmp(tok, "force")) {
 			o->force = true;
 		} else {
@@ -499,11 +499,12 @@ int cprof_profile_symbolize(struct cprof_profile *p, struct cprof_objtool *t,
 			    const struct cprof_symbolize_opts *o, struct strbuf *notes,
 			    struct cprof_error *err)
 {
-	(void)err;
 	if (o->none)
 		return 0;
 	if (o->local)
 		local_symbolize(p, t, o, notes);
+	if (o->remote && o->remote_fn && o->remote_fn(p, o->force, o->remote_ctx, notes, err))
+		return -1; /* as pprof: out of options */
 	cprof_profile_demangle(p, o->force, o->demangle);
 	return 0;
 }

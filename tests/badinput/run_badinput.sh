@@ -3,23 +3,21 @@
 #
 # Inputs come from testdata/ (and ../shared/conformance/pprof when
 # present), cut, bit-flipped or mislabelled here at run time. A case that
-# needs a missing input exits 77 (skipped).
-set -u
+# needs a missing input exits 77 (skipped), one that needs a missing tool
+# too (see need in tests/lib.sh).
 name=$1
-cprof=${CPROF:?CPROF must name the cprof binary}
-src=${SRCDIR:-.}
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 td=$src/testdata
-conf=${SHARED:-$src/../shared}/conformance/pprof
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-export LC_ALL=C TZ=UTC
+conf=$shared/conformance/pprof
+make_tmp badinput
 # sanitizer builds: any report is a failure with a distinctive exit status
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99} UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99}
 limit=${BADINPUT_TIMEOUT:-20}
 runs=0
 
-fail() { echo "FAIL $name: $*"; exit 1; }
-need() { local x; for x in "$@"; do [ -e "$x" ] || { echo "skipped: $x absent"; exit 77; }; done; }
+# need_input FILE...: skipped when one is absent
+need_input() { local x; for x in "$@"; do [ -e "$x" ] || { echo "skipped: $x absent"; exit 77; }; done; }
 
 # run FILE ARGS...: cprof ARGS, bounded; sets rc, out, err
 run() {
@@ -70,7 +68,8 @@ error() {
 # (user + system, so a loaded machine does not matter) and KIB of memory
 cost() {
 	local secs=$1 kib=$2; shift 2
-	[ -x /usr/bin/time ] || return 0
+	have /usr/bin/time || return 0
+	need ldd
 	if ldd "$cprof" 2>/dev/null | grep -q 'libasan\|libubsan'; then
 		secs=$((secs * 5)) kib=$((kib * 3)) # sanitizer builds: slower, shadow memory
 	fi
@@ -111,78 +110,98 @@ flips() {
 
 case $name in
 trunc_proto)
-	need "$td/go/cpu.pb.gz" "$td/go/heap.pb.gz"
+	need_input "$td/go/cpu.pb.gz" "$td/go/heap.pb.gz"
 	gzip -dc "$td/go/heap.pb.gz" >"$tmp/heap.pb"
 	truncations "$tmp/heap.pb" 90 -top
 	gzip -dc "$td/go/goroutine.pb.gz" >"$tmp/g.pb"
 	truncations "$tmp/g.pb" 60 -traces ;;
 trunc_proto_gz)
-	need "$td/go/mutex.pb.gz"
+	need_input "$td/go/mutex.pb.gz"
 	truncations "$td/go/mutex.pb.gz" 80 -top ;;
 trunc_legacy_go)
 	for f in heap.txt allocs.txt block.txt mutex.txt goroutine.txt threadcreate.txt; do
-		need "$td/go/$f"
+		need_input "$td/go/$f"
 		truncations "$td/go/$f" 25 -top
 	done ;;
 trunc_legacy_gperf)
 	for f in cpu.prof heap.end.heap heap.live.heap; do
-		need "$td/gperf/$f"
+		need_input "$td/gperf/$f"
 		truncations "$td/gperf/$f" 25 -raw
 	done ;;
 trunc_legacy_conformance)
-	need "$conf/profile/testdata"
+	need_input "$conf/profile/testdata"
 	for f in cppbench.contention cppbench.thread go.godoc.thread java.cpu java.heap java.contention cppbench.growth; do
 		truncations "$conf/profile/testdata/$f" 20 -raw
 	done ;;
 trunc_goroutine_dump)
 	for f in dump_debug2.txt panic_all.txt sigsegv_system.txt deadlock.txt; do
-		need "$td/goroutines/$f"
+		need_input "$td/goroutines/$f"
 		truncations "$td/goroutines/$f" 25 goroutines
 		truncations "$td/goroutines/$f" 6 -top
 	done ;;
 trunc_folded)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	"$cprof" -folded "$td/go/cpu.pb.gz" >"$tmp/cpu.folded" || fail "cannot make folded stacks"
 	truncations "$tmp/cpu.folded" 60 -top ;;
 trunc_gctrace)
 	for f in gc_steady.log gc_forced.log; do
-		need "$td/runtime/$f"
+		need_input "$td/runtime/$f"
 		truncations "$td/runtime/$f" 40 gctrace
 	done
 	truncations "$td/runtime/gc_long.log.gz" 40 gctrace ;;
 trunc_schedtrace)
 	for f in sched_detail.log sched_phases.log; do
-		need "$td/runtime/$f"
+		need_input "$td/runtime/$f"
 		truncations "$td/runtime/$f" 40 schedtrace
 	done ;;
 trunc_memstats)
-	need "$td/go/heap.txt"
+	need_input "$td/go/heap.txt"
 	truncations "$td/go/heap.txt" 60 memstats ;;
 flip_proto)
-	need "$td/go/cpu.pb.gz" "$td/go/heap.pb.gz"
+	need_input "$td/go/cpu.pb.gz" "$td/go/heap.pb.gz"
 	gzip -dc "$td/go/cpu.pb.gz" >"$tmp/cpu.pb"
 	flips "$tmp/cpu.pb" 80 -top
 	gzip -dc "$td/go/heap.pb.gz" >"$tmp/heap.pb"
 	flips "$tmp/heap.pb" 60 -raw ;;
 flip_legacy)
 	for f in go/heap.txt go/block.txt go/goroutine.txt gperf/cpu.prof gperf/heap.end.heap; do
-		need "$td/$f"
+		need_input "$td/$f"
 		flips "$td/$f" 25 -raw
 	done ;;
 flip_goroutine_dump)
-	need "$td/goroutines/dump_debug2.txt" "$td/goroutines/panic_all.txt"
+	need_input "$td/goroutines/dump_debug2.txt" "$td/goroutines/panic_all.txt"
 	flips "$td/goroutines/dump_debug2.txt" 60 goroutines
 	flips "$td/goroutines/panic_all.txt" 60 -top ;;
 flip_gz)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	flips "$td/go/cpu.pb.gz" 100 -top ;;
 flip_runtime_logs)
-	need "$td/runtime/gc_steady.log" "$td/runtime/sched_detail.log" "$td/runtime/gc_long.log.gz"
+	need_input "$td/runtime/gc_steady.log" "$td/runtime/sched_detail.log" "$td/runtime/gc_long.log.gz"
 	flips "$td/runtime/gc_steady.log" 50 gctrace
 	flips "$td/runtime/sched_detail.log" 50 schedtrace
 	flips "$td/runtime/gc_long.log.gz" 30 gctrace ;;
+allocfreetrace_inputs)
+	need_input "$td/allocfreetrace/small.log.gz" "$td/allocfreetrace/old_go13.log"
+	gzip -dc "$td/allocfreetrace/small.log.gz" >"$tmp/small.log"
+	truncations "$td/allocfreetrace/old_go13.log" 40 allocfreetrace
+	truncations "$tmp/small.log" 30 allocfreetrace -json
+	truncations "$tmp/small.log" 15 -top
+	truncations "$td/allocfreetrace/small.log.gz" 20 allocfreetrace
+	flips "$tmp/small.log" 40 allocfreetrace
+	flips "$td/allocfreetrace/old_go13.log" 40 -traces
+	flips "$td/allocfreetrace/small.log.gz" 20 allocfreetrace
+	: >"$tmp/empty"
+	mkdir "$tmp/d"
+	error "$tmp/empty" allocfreetrace "$tmp/empty"
+	error "$tmp/d" allocfreetrace "$tmp/d"
+	error "$tmp/nope" allocfreetrace "$tmp/nope"
+	error "$td/go/cpu.pb.gz" allocfreetrace "$td/go/cpu.pb.gz"
+	# streamed: a gzip bomb is read to the end in bounded memory
+	head -c $((64 << 20)) /dev/zero | gzip -1 >"$tmp/bomb.gz"
+	error "$tmp/bomb.gz" allocfreetrace "$tmp/bomb.gz"
+	cost 5 100000 allocfreetrace "$tmp/bomb.gz" ;;
 wrong_format)
-	need "$td/go/cpu.pb.gz" "$td/runtime/gc_steady.log" "$td/goroutines/dump_debug2.txt"
+	need_input "$td/go/cpu.pb.gz" "$td/runtime/gc_steady.log" "$td/goroutines/dump_debug2.txt"
 	printf 'hello, not a profile\n' >"$tmp/hello.txt"
 	head -c 3000 /dev/urandom >"$tmp/random.bin"
 	error "$td/runtime/gc_steady.log" -top "$td/runtime/gc_steady.log"
@@ -211,10 +230,10 @@ missing_every_command)
 	for cmd in -top -raw -svg dump goroutines memstats gctrace schedtrace; do
 		error "$tmp/nope" $cmd "$tmp/nope"
 	done
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	error "$tmp/nobase" -top -diff_base="$tmp/nobase" "$td/go/cpu.pb.gz" ;;
 unreadable_file)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	cp "$td/go/cpu.pb.gz" "$tmp/locked.pb.gz"
 	printf 'gc 1 @0.1s 1%%: 0.1+1+0.1 ms clock, 0.1+0/1/1+0.1 ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n' >"$tmp/locked.log"
 	chmod 000 "$tmp/locked.pb.gz" "$tmp/locked.log"
@@ -222,7 +241,7 @@ unreadable_file)
 	as=()
 	if [ "$(id -u)" = 0 ]; then
 		# root reads anything: drop to nobody for these runs
-		command -v setpriv >/dev/null || { echo "skipped: root without setpriv"; exit 77; }
+		need setpriv
 		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	fi
 	for cmd in -top dump goroutines memstats; do
@@ -260,22 +279,22 @@ gzip_bomb_default)
 	error "$tmp/bomb.gz" -top "$tmp/bomb.gz"
 	has "(-max_input_size)" ;;
 limit_depth)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	error "$td/go/cpu.pb.gz" -max_depth=3 -top "$td/go/cpu.pb.gz"
 	has "(-max_depth)"
 	run "$td/go/cpu.pb.gz" -max_depth=1000 -top "$td/go/cpu.pb.gz"
 	[ $rc -eq 0 ] || fail "-max_depth=1000: exit $rc" ;;
 limit_samples)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	error "$td/go/cpu.pb.gz" -max_samples=2 -top "$td/go/cpu.pb.gz"
 	has "exceed the limit of 2 (-max_samples)"
 	error "$td/go/cpu.pb.gz" --max_locations 2 -top "$td/go/cpu.pb.gz"
 	has "(-max_locations)"
-	need "$td/go/heap.txt"
+	need_input "$td/go/heap.txt"
 	error "$td/go/heap.txt" -top -max_samples 1 "$td/go/heap.txt"
 	has "(-max_samples)" ;;
 limit_string)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	error "$td/go/cpu.pb.gz" -max_string=8 -top "$td/go/cpu.pb.gz"
 	has "(-max_string)"
 	run x -max_string=64K -top "$td/go/cpu.pb.gz"
@@ -290,21 +309,28 @@ limit_bad_value)
 	timeout "$limit" "$cprof" -top -max_depth >"$tmp/out" 2>"$tmp/err"
 	[ $? -eq 64 ] || fail "-max_depth without a value" ;;
 missing_binary)
-	# a binary named on the command line that does not exist is a missing input
-	need "$td/go/cpu.pb.gz"
-	error "$tmp/no-such-binary" -top "$tmp/no-such-binary" "$td/go/cpu.pb.gz"
+	# a binary named on the command line that does not exist is a source that
+	# fails to read: as pprof, a warning, and the report of the others
+	need_input "$td/go/cpu.pb.gz"
+	run x -top "$tmp/no-such-binary" "$td/go/cpu.pb.gz"
+	[ $rc -eq 0 ] || fail "missing first source: exit $rc: $(cat "$tmp/err")"
+	grep -qx "$tmp/no-such-binary: cannot open: no such file or directory" "$tmp/err" || fail "warning: $(cat "$tmp/err")"
+	grep -qx 'Fetched 1 source profiles out of 2' "$tmp/err" || fail "count: $(cat "$tmp/err")"
+	grep -q '^File: workload' "$tmp/out" || fail "no report: $(head -3 "$tmp/out")"
+	# alone, it is the error
+	error "$tmp/no-such-binary" -top "$tmp/no-such-binary"
 	# a profile whose mappings name binaries that are gone: still a report
-	need "$td/gperf/cpu.prof"
+	need_input "$td/gperf/cpu.prof"
 	run x -top "$td/gperf/cpu.prof"
 	[ $rc -eq 0 ] || fail "gperf profile without its binary: exit $rc: $(cat "$tmp/err")" ;;
 missing_source)
 	# -list with sources nowhere to be found: the listing says so, no crash
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	run x -list=main -source_path="$tmp/nowhere" -trim_path=/ "$td/go/cpu.pb.gz"
 	[ $rc -eq 0 ] || [ $rc -eq 2 ] || fail "exit $rc: $(head -c 300 "$tmp/err")"
 	[ $rc -eq 0 ] || shape -list ;;
 odd_file_names)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	for n in 'with space.pb.gz' "quo'te\".pb.gz" $'new\nline.pb.gz' '-dash.pb.gz' '$(touch pwned).pb.gz' ';rm -rf x;.pb.gz'; do
 		cp "$td/go/cpu.pb.gz" "$tmp/$n"
 		run x -top "$tmp/$n"
@@ -320,7 +346,7 @@ odd_file_names)
 	[ $rc -eq 2 ] || fail "exit $rc" ;;
 viewer_no_shell)
 	# -web starts $BROWSER directly (no shell): odd TMPDIR and arguments pass intact
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	d="$tmp/dir with 'quotes' \$(touch pwned) ;"
 	mkdir -p "$d"
 	printf '#!/bin/sh\nprintf "%%s\\n" "$#" "$@" >"%s/args"\ncp "$1" "%s/seen.svg"\n' "$tmp" "$tmp" >"$tmp/fakebrowser"
@@ -333,7 +359,7 @@ viewer_no_shell)
 	[ ! -e pwned ] && [ ! -e "$d/pwned" ] && [ ! -e "$tmp/pwned" ] || fail "a shell ran"
 	[ -z "$(ls -A "$d")" ] || fail "temporary file left: $(ls -A "$d")" ;;
 output_error_no_partial)
-	need "$td/go/cpu.pb.gz"
+	need_input "$td/go/cpu.pb.gz"
 	# unwritable destination directory: one error line, nothing created
 	output_error "$tmp/nodir/out.svg" -svg -output="$tmp/nodir/out.svg" "$td/go/cpu.pb.gz"
 	output_error "$tmp/nodir/out.pb.gz" -proto -output="$tmp/nodir/out.pb.gz" "$td/go/cpu.pb.gz"
@@ -348,6 +374,25 @@ output_error_no_partial)
 		[ "$(cat "$tmp/keep.svg")" = before ] || fail "$fmt: output file changed"
 	done
 	[ -z "$(ls -A "$tmp" | grep -v '^\(out\|err\|junk\|keep.svg\)$')" ] || fail "stray files: $(ls -A "$tmp")" ;;
+output_device)
+	# an output that is a pipe or a device is written in place, never replaced
+	need_input "$td/go/cpu.pb.gz"
+	mkfifo "$tmp/fifo"
+	cat "$tmp/fifo" >"$tmp/fromfifo" &
+	reader=$!
+	run x -top -output="$tmp/fifo" "$td/go/cpu.pb.gz"
+	wait $reader
+	[ $rc -eq 0 ] || fail "-output=FIFO: exit $rc: $(cat "$tmp/err")"
+	[ -p "$tmp/fifo" ] || fail "the FIFO was replaced"
+	grep -q '^File: workload' "$tmp/fromfifo" || fail "nothing came through the FIFO"
+	# the streamed outputs too (a device such as /dev/null takes the same path)
+	cat "$tmp/fifo" >"$tmp/fromfifo" &
+	reader=$!
+	run x -traces -output="$tmp/fifo" "$td/go/cpu.pb.gz"
+	wait $reader
+	[ $rc -eq 0 ] && [ -p "$tmp/fifo" ] || fail "-traces -output=FIFO: exit $rc: $(cat "$tmp/err")"
+	grep -q '^-----------+-------------------------------------------------------$' "$tmp/fromfifo" ||
+		fail "no traces came through the FIFO" ;;
 proto_fails_after_release)
 	# a profile.proto whose last sample is broken, after 6 MiB of samples
 	# whose pages the decoder gives back: the legacy parsers must still see

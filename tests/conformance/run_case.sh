@@ -9,13 +9,13 @@
 # Go 1.19 pprof cannot reproduce (status other than verified/upstream-test,
 # except -all_frames which cprof implements as pprof HEAD does), or when
 # the row's output format is one cprof does not offer yet.
-set -u
 rowno=$1
 mode=${2:-}
-root=${SHARED:-$(dirname "$0")/../../../shared}/conformance/pprof
-cprof=${CPROF:?CPROF must name the cprof binary}
+. "$(dirname "$0")/../lib.sh"
+need_cprof
+root=$shared/conformance/pprof
 [ -f "$root/CASES.tsv" ] || { echo "conformance corpus absent"; exit 77; }
-export LC_ALL=C TZ=UTC
+make_tmp conformance
 
 row=$(sed -n "${rowno}p" "$root/CASES.tsv")
 [ -n "$row" ] || { echo "no such row: $rowno"; exit 2; }
@@ -46,7 +46,6 @@ else
 	done
 	workdir=$root/$cwd
 	if [ -n "$prestep" ]; then
-		tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 		step1=${prestep#step1: }; step1=${step1%%;*}
 		read -r -a pre <<<"${step1% > top.pb.gz}"
 		last=${pre[${#pre[@]}-1]}; unset 'pre[${#pre[@]}-1]'
@@ -62,13 +61,12 @@ else
 	cmd=("$cprof" "${argv[@]}" "$input")
 fi
 
-out=$(mktemp); trap 'rm -f "$out"; [ -n "${tmp:-}" ] && rm -rf "$tmp"' EXIT
+out=$tmp/out
 (cd "$workdir" && "${cmd[@]}") >"$out" 2>"$out.err"
 rc=$?
 if [ $rc -ne 0 ]; then
-	echo "cprof exited $rc:"; cat "$out.err"; rm -f "$out.err"; exit 1
+	echo "cprof exited $rc:"; cat "$out.err"; exit 1
 fi
-rm -f "$out.err"
 if cmp -s "$out" "$root/$golden"; then
 	echo "ok $golden"
 	exit 0

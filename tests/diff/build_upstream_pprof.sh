@@ -9,10 +9,11 @@
 # and no inline frames) does not symbolize the way upstream does.
 #
 # Offline: only the local Go installation is used (-mod=vendor, GOPROXY=off).
-# Idempotent; exits 77 when go is missing.
-set -eu
+# Idempotent; exits 77 when go is missing (see need in tests/lib.sh).
+set -e
 out=${1:?usage: build_upstream_pprof.sh OUTDIR}
-command -v go >/dev/null 2>&1 || { echo "build_upstream_pprof.sh: go not found; skipping" >&2; exit 77; }
+. "$(dirname "$0")/../lib.sh"
+need go flock
 vendor=$(go env GOROOT)/src/cmd/vendor
 [ -d "$vendor/github.com/google/pprof/driver" ] || { echo "no vendored pprof in $vendor; skipping" >&2; exit 77; }
 mkdir -p "$out"
@@ -21,8 +22,7 @@ out=$(cd "$out" && pwd)
 exec 9>"$out/.lock"
 flock 9
 [ -x "$out/pprof" ] && exit 0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/upprof.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp upprof
 mkdir -p "$tmp/vendor/github.com/google" "$tmp/vendor/github.com/ianlancetaylor"
 cp -r "$vendor/github.com/google/pprof" "$tmp/vendor/github.com/google/"
 cp -r "$vendor/github.com/ianlancetaylor/demangle" "$tmp/vendor/github.com/ianlancetaylor/"

@@ -3,22 +3,21 @@
 # go tool pprof ARGS on the runtime's profile.proto against cprof ARGS on
 # the debug=1 text of the same data, "File:" and "Time:" lines left out.
 # Runs from the repository root with LC_ALL=C TZ=UTC and HOME in a
-# temporary directory. Exit: 0 pass, 1 fail, 77 skipped (no go).
-set -u
+# temporary directory. Exit: 0 pass, 1 fail, 77 skipped (no go; see need in
+# tests/lib.sh).
 set -f
 name=${1:?usage: run_comments_diff.sh NAME}
-src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-cprof=${CPROF:?CPROF must name the cprof binary}
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 tab=$(printf '\t')
 line=$(grep -m1 "^$name$tab" "$src/tests/diff/comments_cases.txt") || { echo "no case $name" >&2; exit 1; }
 IFS=$tab read -r _ proto text argstr <<<"$line"
 read -r -a args <<<"$argstr"
 
-command -v go >/dev/null 2>&1 || { echo "skipped: go not found"; exit 77; }
+need go
 pprof=$(go env GOTOOLDIR)/pprof
 [ -x "$pprof" ] || pprof=
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-comments.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp comments
 mkdir -p "$tmp/home"
 
 run() { # run OUT CMD...

@@ -19,23 +19,21 @@
 # Prints `ok NAME` or `FAIL NAME` (followed by the first 40 lines of a unified
 # diff, or the two exit statuses), then `N passed, M failed`.
 # Exit status: 0 all passed, 1 some failed (or usage error / unknown NAME),
-# 77 when `go` is not on PATH (ctest SKIP_RETURN_CODE).
+# 77 when `go` is not on PATH (ctest SKIP_RETURN_CODE; a failure under
+# CPROF_TEST_STRICT=1, see tests/lib.sh).
 #
 # Environment:
 #   DIFF_KEEP=DIR   keep every case's outputs in DIR/<name>.{pprof,cprof}{,.rc}
 #   DIFF_TIMEOUT=S  per-command timeout in seconds (default 120)
-set -u
 set -f
+. "$(dirname "$0")/../lib.sh"
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
 	echo "usage: $0 CPROF_BINARY CASE_FILE [NAME]" >&2
 	exit 1
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-	echo "run_diff.sh: go not found on PATH; skipping" >&2
-	exit 77
-fi
+need go
 
 abspath() {
 	case $1 in
@@ -47,7 +45,7 @@ abspath() {
 cprof=$(abspath "$1")
 casefile=$(abspath "$2")
 only=${3:-}
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+repo=$src
 
 if [ ! -x "$cprof" ]; then
 	echo "run_diff.sh: $cprof is not an executable file" >&2
@@ -67,8 +65,7 @@ else
 	pprof_cmd=(go tool pprof)
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-diff.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp diff
 mkdir -p "$tmp/home" "$tmp/pprof" "$tmp/out"
 
 keep=${DIFF_KEEP:-}

@@ -4,24 +4,22 @@
 # into $UPPROF_DIR) on the same arguments, from the repository root, with
 # LC_ALL=C TZ=UTC, HOME in a temporary directory and PPROF_BINARY_PATH
 # unset; stdout must be equal byte for byte and both must succeed.
-# Exit: 0 pass, 1 fail, 77 skipped (go or llvm-symbolizer missing).
-set -u
+# Exit: 0 pass, 1 fail, 77 skipped (go or llvm-symbolizer missing; see need
+# in tests/lib.sh).
 set -f
 name=${1:?usage: run_gperf_sym.sh NAME}
-src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-cprof=${CPROF:?CPROF must name the cprof binary}
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 up=${UPPROF_DIR:?UPPROF_DIR must name the upstream pprof build directory}
 tab=$(printf '\t')
 
 line=$(grep -m1 "^$name$tab" "$src/tests/diff/gperf_sym_cases.txt") || { echo "no case $name" >&2; exit 1; }
 read -r -a args <<<"${line#*"$tab"}"
 
-command -v go >/dev/null 2>&1 || { echo "skipped: go not found"; exit 77; }
-command -v llvm-symbolizer >/dev/null 2>&1 || { echo "skipped: llvm-symbolizer not found"; exit 77; }
+need go llvm-symbolizer
 bash "$src/tests/diff/build_upstream_pprof.sh" "$up" || exit $?
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-gsym.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp gsym
 mkdir -p "$tmp/home"
 
 run() {

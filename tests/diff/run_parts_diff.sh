@@ -2,15 +2,14 @@
 # run_parts_diff.sh NAME - one case of tests/diff/parts_cases.txt: @P@
 # becomes a generated profile of 50,000 samples, about 30,000 distinct
 # (bench/genprof, $GENPROF; written once to $PARTS_DIR), enough for cprof
-# to build its graphs without tags on two threads (src/pipeline/graph.c, PARTS_MIN),
+# to build its graphs without tags on two threads (src/pipeline/graph_build.c, PARTS_MIN),
 # with inlined frames, recursion and labels; tests/diff/run_diff.sh then
 # compares cprof with go tool pprof. (Residual edges, drawn only by -dot,
 # come from the tagged build, which stays on one thread.)
 # Exit 77 (skipped) when go or the generator is absent.
-set -u
 name=${1:?usage: run_parts_diff.sh NAME}
-src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-cprof=${CPROF:?CPROF must name the cprof binary}
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 gen=${GENPROF:-}
 dir=${PARTS_DIR:?PARTS_DIR must name a directory for the generated profile}
 [ -n "$gen" ] && [ -x "$gen" ] || { echo "skipped: no generator ($gen)"; exit 77; }
@@ -21,8 +20,7 @@ if [ ! -s "$prof" ]; then
 	"$gen" -samples 50000 -locations 8000 -functions 2000 -seed 7 "$prof.$$" >/dev/null 2>&1 &&
 		mv -f "$prof.$$" "$prof" || { rm -f "$prof.$$"; echo "genprof failed"; exit 1; }
 fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-parts.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp parts
 case $name in
 file_*)
 	# -traces and -folded are written while they are made (many MiB here):

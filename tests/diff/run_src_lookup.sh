@@ -23,15 +23,13 @@
 # (pprof prints the trimmed name). Both listings must be the same bytes
 # (the missing file gets pprof's message in both); then cprof alone finds
 # the absolute ones without -trim_path.
-# Exit: 0 pass, 1 fail, 77 skipped (go not found).
-set -u
-src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-cprof=${CPROF:?CPROF must name the cprof binary}
-command -v go >/dev/null 2>&1 || { echo "skipped: go not found"; exit 77; }
+# Exit: 0 pass, 1 fail, 77 skipped (go not found; see need in tests/lib.sh).
+. "$(dirname "$0")/../lib.sh"
+need_cprof
+need go
 pprof="$(go env GOTOOLDIR)/pprof"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-srclookup.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp srclookup
 cd "$tmp" || exit 1
 
 # put FILE TEXT: a source file of a few numbered lines

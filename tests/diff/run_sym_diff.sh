@@ -29,11 +29,11 @@
 #
 # Runs from the repository root with LC_ALL=C TZ=UTC, HOME in a temporary
 # directory, PPROF_BINARY_PATH unset (unless a case sets it).
-# Exit: 0 pass, 1 fail, 77 skipped (go, a compiler, gperftools or LLVM tools missing).
-set -u
+# Exit: 0 pass, 1 fail, 77 skipped (go, a compiler, gperftools, LLVM tools or
+# python3 missing; see need in tests/lib.sh).
 name=${1:?usage: run_sym_diff.sh NAME}
-src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-cprof=${CPROF:?CPROF must name the cprof binary}
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 symdata=${SYMDATA:?SYMDATA must name the test data directory}
 casefile=$src/tests/diff/symbolize_cases.txt
 tab=$(printf '\t')
@@ -42,13 +42,12 @@ line=$(grep -m1 "^$name$tab" "$casefile") || { echo "no case $name" >&2; exit 1;
 IFS=$tab read -r _ oracle mode cargs oargs <<<"$line"
 [ -n "${oargs:-}" ] || oargs=$cargs
 
-command -v go >/dev/null 2>&1 || { echo "skipped: go not found"; exit 77; }
+need go gcc g++ objcopy strip readelf lib:libprofiler.so
+[ "$mode" = asm ] && need python3
 STRIPSYM=${STRIPSYM:?} bash "$src/testdata/gen/sym/build.sh" "$symdata" || exit $?
 case $oracle in
 upstream)
-	for t in llvm-symbolizer llvm-objdump; do
-		command -v $t >/dev/null 2>&1 || { echo "skipped: $t not found"; exit 77; }
-	done
+	need llvm-symbolizer llvm-objdump llvm-nm
 	up=${UPPROF_DIR:-$symdata/../upprof}
 	bash "$src/tests/diff/build_upstream_pprof.sh" "$up" || exit $?
 	ref=("$up/pprof")
@@ -62,8 +61,7 @@ go)
 	;;
 esac
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-sym.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp sym
 mkdir -p "$tmp/home"
 
 # run OUT ARGS...: one tool, environment words first

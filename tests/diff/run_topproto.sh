@@ -11,25 +11,24 @@
 #      `go tool pprof -text` of pprof's.
 # Exit statuses are compared as in run_diff.sh (both zero or both not).
 # Prints `ok NAME` / `FAIL NAME`, then `N passed, M failed`; exit 77 when
-# `go` is not on PATH.
-set -u
+# `go` is not on PATH (see need in tests/lib.sh).
 set -f
+. "$(dirname "$0")/../lib.sh"
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
 	echo "usage: $0 CPROF_BINARY CASE_FILE [NAME]" >&2
 	exit 1
 fi
-command -v go >/dev/null 2>&1 || { echo "run_topproto.sh: go not found; skipping" >&2; exit 77; }
+need go
 
 case $1 in /*) cprof=$1 ;; *) cprof=$PWD/$1 ;; esac
 case $2 in /*) casefile=$2 ;; *) casefile=$PWD/$2 ;; esac
 only=${3:-}
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+repo=$src
 pprof_tool="$(go env GOTOOLDIR 2>/dev/null)/pprof"
 if [ -x "$pprof_tool" ]; then pprof_cmd=("$pprof_tool"); else pprof_cmd=(go tool pprof); fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-topproto.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp topproto
 mkdir -p "$tmp/home" "$tmp/pprof"
 
 # run OUT CMD...: stdout to OUT, stderr discarded; prints the exit status

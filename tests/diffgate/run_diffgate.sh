@@ -18,19 +18,18 @@
 #   error     stdout is empty and stderr is one "cprof: error: " line (usage
 #             errors add a "Try 'cprof diff -help'" line), which is compared
 #             instead of stdout.
-set -u
+# The json checks need python3, svg xmllint (see need in tests/lib.sh).
 set -f
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
+. "$(dirname "$0")/../lib.sh"
+need_cprof
+repo=$src
 line=$(awk -F'\t' -v n="$name" '$1 == n { print; exit }' "$here/cases.txt")
 [ -n "$line" ] || { echo "no such case: $name"; exit 2; }
 IFS=$'\t' read -r _ want_rc check args <<<"$line"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-diffgate.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+case $check in json*) need python3 ;; svg) need xmllint ;; esac
+make_tmp diffgate
 args=${args//@OUT@/$tmp/file}
 read -r -a argv <<<"$args"
 (cd "$repo" && "$cprof" diff "${argv[@]}") >"$tmp/stdout" 2>"$tmp/stderr"

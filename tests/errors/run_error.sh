@@ -1,15 +1,10 @@
 #!/usr/bin/env bash
 # run_error.sh NAME - one bad-input case (see cases.txt).
-set -u
 name=$1
-cprof=${CPROF:?CPROF must name the cprof binary}
-src=${SRCDIR:-.}
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 good=$src/testdata/go/cpu.pb.gz
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export LC_ALL=C TZ=UTC
-
-fail() { echo "FAIL $name: $*"; exit 1; }
+make_tmp errors
 
 # expect_error FILE ARGS...: cprof ARGS fails cleanly, blaming FILE
 expect_error() {

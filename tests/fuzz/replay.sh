@@ -3,15 +3,13 @@
 # build: its saved crashers (tests/fuzz/crashers/TARGET/) and its seed
 # corpus (seeds.sh, from testdata/) fed once each through the target's
 # entry point. Fails on a crash or, in sanitizer builds, on any report.
-set -u
 target=$1
 bin=$2
-here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib.sh"
+make_tmp fuzz-replay
 "$here/seeds.sh" "$tmp" >/dev/null || exit 1
 dirs=()
 [ -d "$tmp/$target" ] && dirs+=("$tmp/$target")
 [ -d "$here/crashers/$target" ] && dirs+=("$here/crashers/$target")
 [ ${#dirs[@]} -gt 0 ] || { echo "no inputs for $target"; exit 1; }
-exec "$bin" "${dirs[@]}"
+"$bin" "${dirs[@]}"

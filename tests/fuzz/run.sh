@@ -11,14 +11,14 @@
 #
 # Exit status 1 when a target found a crash, leak, hang or UB; the
 # input is then in findings/ (copy it to crashers/<target>/ once fixed).
-set -u
+# Exit 77 without clang, 1 under CPROF_TEST_STRICT=1 (see need in
+# tests/lib.sh).
 secs=${1:?usage: run.sh SECONDS [TARGET...]}
 shift
-here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/../.." && pwd)
+. "$(dirname "$0")/../lib.sh"
 build=${FUZZ_BUILD:-$src/build-fuzz}
 work=${FUZZ_WORK:-$build/fuzz-work}
-command -v clang >/dev/null || { echo "run.sh: clang not found" >&2; exit 77; }
+need clang clangrt:fuzzer clangrt:asan cmake
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then

@@ -51,6 +51,8 @@ put goroutine_dump "$td"/go/goroutine2.txt "$td"/goroutines/*.txt
 put gctrace "$td"/runtime/gc_*.log "$td"/runtime/mixed.log "$td"/runtime/old/*
 put schedtrace "$td"/runtime/sched_*.log "$td"/runtime/mixed.log
 put memstats "$td"/go/heap.txt "$td"/go/allocs.txt
+put allocfreetrace "$td"/allocfreetrace/old_go13.log
+putz allocfreetrace "$td"/allocfreetrace/small.log.gz
 # heap dumps: the recorded one cut to the fuzzers' input size, and a tiny one
 mkdir -p "$out/heapdump"
 gzip -dc "$td/heapdump/small.dump.gz" 2>/dev/null | head -c 60000 >"$out/heapdump/small_head" || true
@@ -88,5 +90,42 @@ text folded frames <<'T'
 runtime.main;main.main;main.(*T).work;runtime.mallocgc 1200
 runtime.main;main.main;main.(*T).work 42
 runtime.goexit;runtime.gcBgMarkWorker 7
+T
+text symbolz small <<'T'
+num_symbols: 1
+0x401000 main.main
+0x401010 main.(*T).run
+junk 0x4cb73c	runtime.mallocgc
+0x10
+0x00000000000000000000401000 main.zeros
+0x10000000000000000 overflow
+0x4cb73c last line without newline
+T
+# the URLs of the remote-source tests, one per seed
+mkdir -p "$out/url"
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	printf '%s' "$line" >"$out/url/url_$n"
+done <"$src/tests/fetch/urls.txt"
+text allocfreetrace glued <<'T'
+tracealloc(0xc000010000, 0x30, main.T)
+goroutine 1 [running]:
+runtime.mallocgc(0x30, 0x48e340, 0x1)
+	runtime/malloc.go:1131gc 2 @0.184s 0%: 0.015+0.27+0.55 ms clock, 0.030+0/0.081/0.10+1.1 ms cpu, 0->0->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)
+ +0x7b1 fp=0xc00008eea0 sp=0xc00008ee28 pc=0x40bc91
+main.f(...)
+	main.go:3
+main.main()
+	main.go:9 +0x25 fp=0xc00008ef80 sp=0xc00008ef28 pc=0x481485
+created by main.start in goroutine 1
+	main.go:12 +0x1
+
+tracegc()
+end tracegc
+
+tracefree(0xc000010000, 0x30)
+goroutine 0 [idle]:
+
 T
 echo "$out"

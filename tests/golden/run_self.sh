@@ -5,12 +5,10 @@
 # cprof's own reviewed output: UPDATE=1 rewrites self/NAME.out from cprof.
 # A case whose args start with "!" expects exit status 2, nothing on stdout
 # and one line on stderr, which is compared instead.
-set -u
 set -f
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 args=$(awk -F'\t' -v n="$name" '$1 == n { print $2; exit }' "$here/self_cases.txt")
 [ -n "$args" ] || { echo "no such case: $name"; exit 2; }
 want_rc=0
@@ -20,7 +18,8 @@ if [ "${args:0:1}" = "!" ]; then
 fi
 read -r -a argv <<<"$args"
 expected=$here/self/$name.out
-out=$(mktemp); err=$(mktemp); trap 'rm -f "$out" "$err"' EXIT
+make_tmp self
+out=$tmp/out err=$tmp/err
 "$cprof" "${argv[@]}" >"$out" 2>"$err"
 rc=$?
 [ $rc -eq $want_rc ] || { echo "FAIL $name: exit status $rc, want $want_rc"; head -5 "$err"; exit 1; }

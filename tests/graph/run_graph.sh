@@ -2,30 +2,18 @@
 # run_graph.sh NAME - one call graph image or viewer case of cases.txt:
 # images rendered in process (-svg -png -gif -pdf -ps), where output goes
 # (-output, a terminal), -web and -kcachegrind with fake viewers, and the
-# SVG in headless Chromium (skipped, exit 77, when Chromium is absent).
+# SVG in headless Chromium. A case whose tool (xmllint, python3, script,
+# Chromium) is missing is skipped, exit 77 (see need in tests/lib.sh).
 #
 # Environment: CPROF (the binary). Runs from the repository root.
-set -u
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
-cpu=$repo/testdata/go/cpu.pb.gz
-heap=$repo/testdata/go/heap.pb.gz
+. "$(dirname "$0")/../lib.sh"
+need_cprof
+cpu=$src/testdata/go/cpu.pb.gz
+heap=$src/testdata/go/heap.pb.gz
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-graph.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp graph
 cd "$tmp" || exit 1
-
-fail() {
-	echo "FAIL $name: $*"
-	exit 1
-}
-skip() {
-	echo "skipped $name: $*"
-	exit 77
-}
 
 # run OUT ARGS...: cprof with stdout to OUT, stderr to OUT.err; fails on a non-zero exit
 run() {
@@ -42,26 +30,19 @@ magic() {
 		fail "$1 does not start with $2"
 }
 
-# well_formed FILE: an XML parser accepts it (xmllint or python3, whichever exists)
+# well_formed FILE: an XML parser accepts it
 well_formed() {
-	if command -v xmllint >/dev/null 2>&1; then
-		xmllint --noout --nonet "$1" || fail "$1 is not well-formed XML"
-	elif command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1" ||
-			fail "$1 is not well-formed XML"
-	else
-		echo "note: no XML parser (xmllint, python3): well-formedness not checked"
-	fi
+	need xmllint
+	xmllint --noout --nonet "$1" || fail "$1 is not well-formed XML"
 }
 
 has() { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
 lacks() { ! grep -qF -- "$2" "$1" || fail "$1 has: $2"; }
 
 # pdf_text PDF: the literal strings its deflated content streams show
-# (TJ arrays joined), one a line; nothing without python3 or when the
-# fonts are drawn by glyph number
+# (TJ arrays joined), one a line; nothing when the fonts are drawn by
+# glyph number (needs python3)
 pdf_text() {
-	command -v python3 >/dev/null 2>&1 || return 0
 	python3 - "$1" <<'PY'
 import re, sys, zlib
 lit = rb'\(((?:[^()\\]|\\.)*)\)'
@@ -81,7 +62,7 @@ PY
 tty_run() {
 	local out=$1
 	shift
-	command -v script >/dev/null 2>&1 || skip "no 'script' program to provide a terminal"
+	need script
 	local cmd
 	cmd=$(printf '%q ' "$@")
 	script -qec "$cmd" /dev/null >"$out" 2>&1 </dev/null || fail "$* exited $? on a terminal: $(head -c 300 "$out")"
@@ -120,7 +101,7 @@ chromium_bin() {
 chromium_run() {
 	local bin
 	bin=$(chromium_bin)
-	[ -n "$bin" ] || skip "chromium not installed"
+	[ -n "$bin" ] || need chromium
 	timeout 120 "$bin" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --allow-file-access-from-files \
 		--user-data-dir="$tmp/chromium-profile" --enable-logging=stderr --v=0 \
@@ -176,14 +157,12 @@ pdf_cpu)
 	run g.pdf -pdf "$cpu"
 	magic g.pdf '%%PDF-'
 	tail -c 16 g.pdf | grep -q '%%EOF' || fail "g.pdf has no %%EOF trailer"
+	need python3
 	pdf_text g.pdf >g.txt
-	if [ -s g.txt ]; then
-		has g.txt 'File: workload'
-		has g.txt 'Showing top 59 nodes out of 129'
-		grep -qx 'Fib' g.txt || fail "g.pdf lacks the label Fib"
-	else
-		echo "note: no PDF text read (python3 absent, or glyph-numbered fonts): labels not checked"
-	fi
+	[ -s g.txt ] || fail "no text read from g.pdf (its fonts drawn by glyph number?)"
+	has g.txt 'File: workload'
+	has g.txt 'Showing top 59 nodes out of 129'
+	grep -qx 'Fib' g.txt || fail "g.pdf lacks the label Fib"
 	;;
 ps_cpu)
 	run g.ps -ps "$cpu"
@@ -288,7 +267,7 @@ kcachegrind_missing)
 	has stderr "cprof: error: cannot run 'kcachegrind'"
 	;;
 chromium_screenshot)
-	[ -n "$(chromium_bin)" ] || skip "chromium not installed"
+	[ -n "$(chromium_bin)" ] || need chromium
 	run graph.svg -svg "$cpu"
 	chromium_run "file://$tmp/graph.svg" "$tmp/shot.png"
 	[ -f shot.png ] || fail "no screenshot"
@@ -298,7 +277,7 @@ chromium_screenshot)
 	[ "$size" -gt 30000 ] || fail "screenshot is only $size bytes: blank page?"
 	;;
 chromium_pan_zoom)
-	[ -n "$(chromium_bin)" ] || skip "chromium not installed"
+	[ -n "$(chromium_bin)" ] || need chromium
 	run graph.svg -svg "$cpu"
 	cp "$here/pan_test.html" .
 	chromium_run "file://$tmp/pan_test.html" "$tmp/shot.png"

@@ -4,19 +4,18 @@
 # expected file from `go tool pprof` (run with a private HOME).
 #
 # Environment: CPROF (the binary). Runs from the repository root.
-set -u
 set -f
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 line=$(awk -F'\t' -v n="$name" '$1 == n { print $2; exit }' "$here/golden_cases.txt")
 [ -n "$line" ] || { echo "no such case: $name"; exit 2; }
 read -r -a argv <<<"$line"
 want=$here/expected/$name.out
-work=$(mktemp -d "${TMPDIR:-/tmp}/cprof-graph-golden.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+make_tmp graph-golden
+work=$tmp
 if [ "${UPDATE:-0}" = 1 ]; then
+	need go
 	HOME=$work PPROF_TMPDIR=$work go tool pprof "${argv[@]}" </dev/null >"$want" 2>"$work/pprof.err" ||
 		{ echo "go tool pprof failed: $(head -c 300 "$work/pprof.err")"; exit 1; }
 fi

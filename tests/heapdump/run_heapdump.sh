@@ -14,22 +14,15 @@
 #              mkheapdump.c): exit 0 (a valid if odd dump, with figures
 #              checked where they are known) or 2 with exactly one line
 #              "cprof: error: <file>: <what>"; bounded in time and memory.
-set -u
 name=$1
-cprof=${CPROF:?CPROF must name the cprof binary}
-src=${SRCDIR:-.}
-here=$src/tests/heapdump
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 td=$src/testdata/heapdump
 mk=${MKHEAPDUMP:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export LC_ALL=C TZ=UTC
+make_tmp heapdump
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99} UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99}
 limit=${BADINPUT_TIMEOUT:-60}
 runs=0
-
-fail() { echo "FAIL $name: $*"; exit 1; }
-skip() { echo "skipped: $*"; exit 77; }
 
 # the recorded dump and its binary
 small=$td/small.dump.gz
@@ -87,6 +80,7 @@ golden() {
 # check_figures JSON EXPECT: every line of EXPECT (KIND NAME OBJECTS BYTES,
 # as testdata/gen/heapdump writes them) holds in cprof heapdump's JSON
 check_figures() {
+	need python3
 	python3 - "$1" "$2" <<'PY' || fail "figures differ from what the program built (above)"
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -135,7 +129,7 @@ PY
 
 # build_gen: testdata/gen/heapdump into $tmp/gen
 build_gen() {
-	command -v go >/dev/null 2>&1 || skip "go not found (tests/deps.sh --test installs golang-go)"
+	need go
 	(cd "$src/testdata/gen" && GO111MODULE=on GOFLAGS= go build -buildvcs=false -o "$tmp/gen" ./heapdump) ||
 		fail "cannot build testdata/gen/heapdump"
 }
@@ -173,7 +167,7 @@ hostile() {
 # cost SECONDS KIB ARGS...: at most SECONDS of CPU and KIB of memory
 cost() {
 	local secs=$1 kib=$2; shift 2
-	[ -x /usr/bin/time ] || fail "/usr/bin/time missing (Debian package time)"
+	need /usr/bin/time
 	if ldd "$cprof" 2>/dev/null | grep -q 'libasan\|libubsan'; then
 		secs=$((secs * 5)) kib=$((kib * 4))
 	fi
@@ -185,6 +179,7 @@ cost() {
 }
 # json_has PYTHON-EXPR: the expression holds of cprof heapdump -json output j
 json_has() {
+	need python3
 	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
 		"$tmp/out" "$1" || fail "JSON: $1 does not hold: $(head -c 600 "$tmp/out")"
 }
@@ -192,8 +187,8 @@ json_has() {
 # hprof_check FILE.hprof EXPECT JSON: VisualVM's heap library reads FILE and finds what EXPECT says
 hprof_check() {
 	local jar=/usr/share/visualvm/visualvm/modules/org-graalvm-visualvm-lib-jfluid-heap.jar
-	command -v javac >/dev/null 2>&1 && [ -f "$jar" ] ||
-		skip "javac or VisualVM's heap library missing (tests/deps.sh --test installs openjdk-17-jdk-headless and visualvm)"
+	need javac java visualvm python3 # visualvm: the package that has the jar
+	[ -f "$jar" ] || fail "$jar missing (Debian package visualvm)"
 	mkdir -p "$tmp/java"
 	javac -d "$tmp/java" -cp "$jar" "$here/HprofCheck.java" || fail "cannot compile HprofCheck.java"
 	local counts
@@ -209,6 +204,7 @@ golden_text)
 golden_text_nobinary)
 	golden heapdump -top=8 "$small" ;;
 golden_json)
+	need python3
 	golden heapdump -json "$small" "$bin"
 	python3 -m json.tool "$tmp/out" >/dev/null || fail "not valid JSON" ;;
 golden_dot)
@@ -226,6 +222,7 @@ golden_proto_top)
 	valid heapdump -proto -output="$tmp/p.pb.gz" "$small" "$bin"
 	golden -top -cum -nodecount=15 "$tmp/p.pb.gz" ;;
 svg)
+	need xmllint
 	valid heapdump -svg "$small" "$bin"
 	xmllint --noout "$tmp/out" || fail "SVG not well-formed"
 	for want in 'main.holder' 'main.list' '\[globals\]' 'retains 64kB' '<script'; do
@@ -236,6 +233,7 @@ svg)
 	valid -svg -output="$tmp/p.svg" "$small"
 	xmllint --noout "$tmp/p.svg" || fail "report-mode SVG not well-formed" ;;
 flame)
+	need xmllint
 	valid -flame "$small"
 	xmllint --noout "$tmp/out" || fail "flame graph not well-formed"
 	grep -q 'main.holder' "$tmp/out" || fail "flame graph lacks main.holder" ;;
@@ -335,6 +333,7 @@ bad_hostile)
 	error "$tmp/nobin" "cannot open" heapdump "$small" "$tmp/nobin"
 	error "$tmp/text" "not an ELF binary" heapdump "$small" "$tmp/text"
 	error "$cprof" "not a Go program" heapdump "$small" "$cprof"
+	need strip
 	strip -o "$tmp/stripped" "$bin" || fail "strip"
 	error "$tmp/stripped" "no symbol table" heapdump "$small" "$tmp/stripped"
 	error "$small" "exceeds the limit" -max_input_size=64K heapdump "$small"

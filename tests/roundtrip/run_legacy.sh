@@ -2,18 +2,16 @@
 # run_legacy.sh NAME - write the case's profile with `cprof -legacy`, then
 # check that the text reads back to the same totals ("... of X total" of
 # -top, per sample type, in exact units) in cprof and, when Go is
-# installed, in go tool pprof -symbolize=none. The layout itself is pinned
-# by tests/unit/test_legacy_out.c.
-set -u
+# installed (see have in tests/lib.sh), in go tool pprof -symbolize=none.
+# The layout itself is pinned by tests/unit/test_legacy_out.c.
 set -f
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 input=$(awk -F'\t' -v n="$name" '$1 == n { print $2; exit }' "$here/legacy_cases.txt")
 [ -n "$input" ] || { echo "no such case: $name"; exit 2; }
 [ -f "$input" ] || { echo "skipped: $input absent"; exit 77; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+make_tmp legacy
 export HOME=$tmp PPROF_TMPDIR=$tmp
 
 "$cprof" -legacy -output="$tmp/legacy.txt" "$input" 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
@@ -37,6 +35,8 @@ total() { # total TOOL... FILE INDEX UNIT
 
 status=0
 i=0
+with_go=false
+have go && with_go=true
 for t in $types; do
 	unit=${t#*/}
 	want=$(total "$input" "$i" "$unit" "$cprof")
@@ -46,7 +46,7 @@ for t in $types; do
 		echo "FAIL $name: cprof reads total $got for $t, want $want"
 		status=1
 	fi
-	if command -v go >/dev/null 2>&1; then
+	if $with_go; then
 		got=$(total "$tmp/legacy.txt" "$i" "$unit" go tool pprof -symbolize=none)
 		# (pprof cannot read every input, goroutine dumps: compared with cprof's total)
 		if [ "$got" != "$want" ]; then

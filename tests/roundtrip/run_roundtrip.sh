@@ -2,17 +2,16 @@
 # run_roundtrip.sh NAME - write the case's profiles with `cprof -proto`,
 # then check that reading the result back gives the reports the inputs give:
 # `cprof -text/-traces` always, `go tool pprof -text/-traces` when Go is
-# installed (the written file must be readable by the reference tool).
-set -u
+# installed (the written file must be readable by the reference tool; see
+# have in tests/lib.sh).
 set -f
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 line=$(awk -F'\t' -v n="$name" '$1 == n { print $2; exit }' "$here/cases.txt")
 [ -n "$line" ] || { echo "no such case: $name"; exit 2; }
 read -r -a inputs <<<"$line"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+make_tmp roundtrip
 export HOME=$tmp PPROF_TMPDIR=$tmp
 
 "$cprof" -proto -output="$tmp/rt.pb.gz" "${inputs[@]}" 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
@@ -30,7 +29,7 @@ check() { # check TOOL... : compare TOOL REPORT on inputs vs on the round trip
 	done
 }
 check "$cprof"
-if command -v go >/dev/null 2>&1; then
+if have go; then
 	check go tool pprof
 fi
 [ $status -eq 0 ] && echo "ok $name"

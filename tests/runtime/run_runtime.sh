@@ -25,22 +25,17 @@
 #   outfile CMD ARGS...     `cprof CMD -output=FILE ARGS` writes to FILE what
 #                           `cprof CMD ARGS` writes to stdout, and nothing
 #                           to stdout; an existing FILE is replaced
-set -u
 set -f
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
+. "$(dirname "$0")/../lib.sh"
+need_cprof
 line=$(awk -F'\t' -v n="$name" '$1 == n { print; exit }' "$here/cases.txt")
 [ -n "$line" ] || { echo "no such case: $name"; exit 2; }
 IFS=$'\t' read -r _ kind args <<<"$line"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+make_tmp runtime
 args=${args//@TMP@/$tmp}
 read -r -a argv <<<"$args"
-
-fail() { echo "FAIL $name: $*"; exit 1; }
 
 # the scratch inputs
 : >"$tmp/empty.log"

@@ -3,31 +3,21 @@
 # and flame graphs; the checks are described there).
 #
 # Environment: CPROF (the binary); UPDATE=1 rewrites golden files from
-# cprof. Exit 77 (skipped) when a case needs go or Chromium and it is absent.
-set -u
+# cprof. Exit 77 (skipped) when a case needs a tool (go, xmllint, script,
+# Chromium) and it is absent (see need in tests/lib.sh).
 set -f
 name=$1
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-cprof=${CPROF:?CPROF must name the cprof binary}
-export LC_ALL=C TZ=UTC
+. "$(dirname "$0")/../lib.sh"
+need_cprof
+repo=$src
 
 line=$(awk -F'\t' -v n="$name" '$1 == n { print; exit }' "$here/cases.txt")
 [ -n "$line" ] || { echo "no such case: $name"; exit 2; }
 IFS=$'\t' read -r _ check argstr extra <<<"$line"
 read -r -a args <<<"$argstr"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cprof-stacks.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+make_tmp stacks
 
-fail() {
-	echo "FAIL $name: $*"
-	exit 1
-}
-skip() {
-	echo "skipped $name: $*"
-	exit 77
-}
 # run OUT CMD...: from the repository root, stdout to OUT, stderr to OUT.err
 run() {
 	local out=$1
@@ -38,14 +28,8 @@ run() {
 has() { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
 lacks() { ! grep -qiF -- "$2" "$1" || fail "$1 has: $2"; }
 well_formed() {
-	if command -v xmllint >/dev/null 2>&1; then
-		xmllint --noout --nonet "$1" || fail "$1 is not well-formed XML"
-	elif command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1" ||
-			fail "$1 is not well-formed XML"
-	else
-		echo "note: no XML parser (xmllint, python3): well-formedness not checked"
-	fi
+	need xmllint
+	xmllint --noout --nonet "$1" || fail "$1 is not well-formed XML"
 }
 
 case $check in
@@ -59,7 +43,7 @@ golden)
 	cmp -s "$tmp/out" "$expected" || { diff -u "$expected" "$tmp/out" | head -40; fail "output differs"; }
 	;;
 oracle)
-	command -v go >/dev/null 2>&1 || skip "go not found"
+	need go
 	pprof=("$(go env GOTOOLDIR)/pprof")
 	[ -x "${pprof[0]}" ] || pprof=(go tool pprof)
 	run "$tmp/folded" "$cprof" "${args[@]}"
@@ -128,7 +112,7 @@ flame)
 	cmp -s "$tmp/a.svg" "$tmp/out/flame.svg" || fail "-output wrote other bytes"
 	[ "$(ls "$tmp/out")" = flame.svg ] || fail "-output left other files: $(ls "$tmp/out")"
 	# a terminal gets profile001.svg in the current directory, as pprof's binary outputs
-	if command -v script >/dev/null 2>&1; then
+	if have script; then
 		mkdir "$tmp/tty"
 		abs=()
 		for a in "${args[@]}"; do
@@ -146,7 +130,7 @@ chromium)
 	for b in chromium chromium-browser google-chrome; do
 		command -v "$b" >/dev/null 2>&1 && { browser=$b; break; }
 	done
-	[ -n "$browser" ] || skip "Chromium not installed"
+	[ -n "$browser" ] || need chromium
 	run "$tmp/flame.svg" "$cprof" "${args[@]}"
 	# the same graph plus a script that clicks the first frame of depth 2 and searches "runtime"
 	sed 's#</svg>$##' "$tmp/flame.svg" >"$tmp/probe.svg"

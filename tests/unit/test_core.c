@@ -105,11 +105,11 @@ int test_options_go_syntax(void)
 	CHECK_INT(parse(&c, a1, 10, &err), 8);
 	CHECK(c.format_flag[CPROF_FMT_TEXT]);
 	CHECK(!c.format_flag[CPROF_FMT_TOP]); /* after the first positional: not a flag */
-	CHECK_INT(c.nodecount, 10);
-	CHECK_STR(c.filter.focus, "main\\.");
-	CHECK_STR(c.sort, "cum");
-	CHECK(!c.trim);
-	CHECK(c.nodefraction == 0.1);
+	CHECK_INT(c.rc.nodecount, 10);
+	CHECK_STR(c.rc.filter.focus, "main\\.");
+	CHECK_STR(c.rc.sort, "cum");
+	CHECK(!c.rc.trim);
+	CHECK(c.rc.nodefraction == 0.1);
 
 	const char *a2[] = {"-nodecount=x"};
 	CHECK_INT(parse(&c, a2, 1, &err), -1);
@@ -122,8 +122,8 @@ int test_options_go_syntax(void)
 	CHECK_INT(parse(&c, a5, 3, &err), 2);
 	const char *a6[] = {"-nodecount=0x10", "-divide_by=1e3"};
 	CHECK_INT(parse(&c, a6, 2, &err), 2);
-	CHECK_INT(c.nodecount, 16);
-	CHECK(c.divide_by == 1000);
+	CHECK_INT(c.rc.nodecount, 16);
+	CHECK(c.rc.divide_by == 1000);
 	return 0;
 }
 
@@ -166,8 +166,8 @@ int test_options_aliases(void)
 	const char *a1[] = {"-mean_delay", "-alloc_space"};
 	parse(&c, a1, 2, &err);
 	CHECK_INT(cprof_config_finish(&c, &f, &fa, &notes, &err), 0);
-	CHECK_STR(c.sample_index, "delay");
-	CHECK(c.mean);
+	CHECK_STR(c.rc.sample_index, "delay");
+	CHECK(c.rc.mean);
 	CHECK_STR(notes.buf, "Multiple value selections, ignoring -alloc_space\n");
 	strbuf_release(&notes);
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * test_graph.c - graph construction, trimming and ordering (src/pipeline/graph.c)
+ * test_graph.c - graph construction, trimming and ordering (src/pipeline/graph*.c)
  * and the text/traces renderers (render/), on profiles built by hand.
  */
 #include <stdarg.h>

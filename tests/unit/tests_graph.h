@@ -1,4 +1,4 @@
-/* Unit tests of src/core/units.c, src/pipeline/graph.c and render/ (test_units.c, test_graph.c). */
+/* Unit tests of src/core/units.c, src/pipeline/graph*.c and render/ (test_units.c, test_graph.c). */
 #define TESTS_GRAPH(X) X(units_percentage) X(units_scaled_label) X(units_go_duration) \
 	X(units_go_float) X(units_go_time) X(units_family) \
 	X(graph_clean_path) X(graph_printable_name) X(graph_flat_cum_recursion) \

@@ -8,6 +8,7 @@
 #ifndef CPROF_VIEWER_H
 #define CPROF_VIEWER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "cprof/error.h"
 
@@ -26,8 +27,10 @@ size_t cprof_browsers(const char **out, size_t max);
  * viewer that hands the file to a running program has time to read it),
  * then remove the file. Returns 0, or -1 with err set: none of the viewers
  * could be started (`none` is the message then), or the viewer failed.
+ * With background (the interactive shell, as pprof's), the viewer is not
+ * waited for (only the second) and its file is removed at exit.
  */
 int cprof_view(const char *data, size_t len, const char *suffix, const char *const *viewers,
-	       size_t n, const char *none, struct cprof_error *err);
+	       size_t n, const char *none, bool background, struct cprof_error *err);
 
 #endif

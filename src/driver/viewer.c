@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cprof/strbuf.h"
-#include "src/ui/viewer.h"
+#include "src/driver/viewer.h"
 
 extern char **environ;
 
@@ -88,9 +88,44 @@ static int spawn(char **argv, pid_t *pid)
 	return rc;
 }
 
-int cprof_view(const char *data, size_t len, const char *suffix, const char *const *viewers,
-	       size_t n, const char *none, struct cprof_error *err)
+/*
+ * What viewers started in the background left: their files, removed at
+ * exit (pprof's deferDeleteTempFile), and their processes, reaped when
+ * they end.
+ */
+static char **bg_files;
+static size_t nbg_files, abg_files;
+static pid_t *bg_pids;
+static size_t nbg_pids, abg_pids;
+
+static void remove_bg_files(void)
 {
+	for (size_t i = 0; i < nbg_files; i++) {
+		unlink(bg_files[i]);
+		free(bg_files[i]);
+	}
+	free(bg_files);
+	free(bg_pids);
+	bg_files = NULL;
+	bg_pids = NULL;
+	nbg_files = nbg_pids = 0;
+}
+
+static void reap_bg(void)
+{
+	for (size_t i = 0; i < nbg_pids;) {
+		int status;
+		if (waitpid(bg_pids[i], &status, WNOHANG) != 0)
+			bg_pids[i] = bg_pids[--nbg_pids];
+		else
+			i++;
+	}
+}
+
+int cprof_view(const char *data, size_t len, const char *suffix, const char *const *viewers,
+	       size_t n, const char *none, bool background, struct cprof_error *err)
+{
+	reap_bg();
 	const char *dir = getenv("TMPDIR");
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "%s/cprof-XXXXXX.%s", dir && *dir ? dir : "/tmp", suffix);
@@ -116,6 +151,14 @@ int cprof_view(const char *data, size_t len, const char *suffix, const char *con
 		pid_t pid;
 		if (argv[0] != path.buf && spawn(argv, &pid) == 0) { /* the candidate names a program */
 			started = true;
+			if (background) {
+				rc = 0;
+				ALLOC_GROW(bg_pids, nbg_pids + 1, abg_pids);
+				bg_pids[nbg_pids++] = pid;
+				free(argv);
+				free(buf);
+				break;
+			}
 			int status;
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
@@ -142,7 +185,14 @@ int cprof_view(const char *data, size_t len, const char *suffix, const char *con
 				;
 		}
 	}
-	unlink(path.buf);
+	if (started && background) {
+		if (!bg_files)
+			atexit(remove_bg_files);
+		ALLOC_GROW(bg_files, nbg_files + 1, abg_files);
+		bg_files[nbg_files++] = strbuf_detach(&path, NULL);
+	} else {
+		unlink(path.buf);
+	}
 	strbuf_release(&path);
 	return rc;
 }
