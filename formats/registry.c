@@ -19,6 +19,7 @@
 #include "cprof/allocfreetrace.h"
 #include "cprof/formats.h"
 #include "cprof/goroutines.h"
+#include "cprof/heapdump.h"
 
 typedef int (*parse_fn)(const unsigned char *data, size_t len, struct cprof_profile **out,
 			struct cprof_error *err);
@@ -38,6 +39,8 @@ static const struct parser parsers[] = {
 	{"threadz", cprof_legacy_thread_parse, false},
 	{"contention text", cprof_legacy_contention_parse, false},
 	{"Java heapz/contentionz", cprof_legacy_java_parse, false},
+	/* not in pprof: Go heap dumps, by their header; stacks are dominator paths */
+	{"Go heap dump", cprof_heapdump_profile_parse, false},
 	/* not in pprof: GODEBUG=allocfreetrace=1 logs, whose tracebacks the next would take */
 	{"allocation trace", cprof_allocfreetrace_parse, false},
 	/* not in pprof: keep last, it looks for a goroutine header anywhere */

@@ -69,6 +69,8 @@ void dot_graph_free(struct dot_graph *d);
  */
 int graphviz_render(struct dot_graph *d, const char *device, struct strbuf *out,
 		    struct cprof_error *err);
+/* The same for any cgraph graph (the heap dump's retention graph, say). */
+int graphviz_render_graph(Agraph_t *g, const char *device, struct strbuf *out, struct cprof_error *err);
 /* pprof's massageSVG: full-window drawing, pan-and-zoom script, viewport group. */
 void graphviz_massage_svg(const char *svg, size_t len, struct strbuf *out);
 

@@ -171,7 +171,11 @@ static void wait_text_layout_threads(size_t before)
 int graphviz_render(struct dot_graph *d, const char *device, struct strbuf *out,
 		    struct cprof_error *err)
 {
-	Agraph_t *g = dot_graph_cgraph(d);
+	return graphviz_render_graph(dot_graph_cgraph(d), device, out, err);
+}
+
+int graphviz_render_graph(Agraph_t *g, const char *device, struct strbuf *out, struct cprof_error *err)
+{
 	agusererrf old = agseterrf(gv_error);
 	gv_last_error[0] = '\0';
 	GVC_t *gvc = gvc_get();

@@ -32,6 +32,7 @@ const struct cprof_command cprof_commands[] = {
 	{"gctrace", cmd_gctrace, "summarise GODEBUG=gctrace=1 logs: pauses, GC CPU, heap, MMU, hints"},
 	{"schedtrace", cmd_schedtrace, "summarise GODEBUG=schedtrace logs: utilisation, run queues, threads, diagnosis"},
 	{"allocfreetrace", cmd_allocfreetrace, "summarise GODEBUG=allocfreetrace=1 logs: types, sites, lifetimes, churn, leaks"},
+	{"heapdump", cmd_heapdump, "explain a Go heap dump: what retains the memory (dominators), largest objects"},
 	{"diff", cmd_diff, "compare profiles per function; exit 1 on a regression (a CI gate)"},
 	{"help", cmd_help, "print this help"},
 };

@@ -36,5 +36,6 @@ int cmd_gctrace(int argc, char **argv);
 int cmd_schedtrace(int argc, char **argv);
 int cmd_allocfreetrace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_heapdump(int argc, char **argv);
 
 #endif

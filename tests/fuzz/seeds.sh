@@ -53,6 +53,11 @@ put schedtrace "$td"/runtime/sched_*.log "$td"/runtime/mixed.log
 put memstats "$td"/go/heap.txt "$td"/go/allocs.txt
 put allocfreetrace "$td"/allocfreetrace/old_go13.log
 putz allocfreetrace "$td"/allocfreetrace/small.log.gz
+# heap dumps: the recorded one cut to the fuzzers' input size, and a tiny one
+mkdir -p "$out/heapdump"
+gzip -dc "$td/heapdump/small.dump.gz" 2>/dev/null | head -c 60000 >"$out/heapdump/small_head" || true
+gzip -dc "$td/heapdump/small.dump.gz" 2>/dev/null | tail -c 20000 | cat <(printf 'go1.7 heap dump\n\x06\x00\x08\x80\x80\x80\x80\x80\x18\x80\x80\x80\x80\x80\x19\x05amd64\x08go1.19.8\x02') - >"$out/heapdump/small_tail" || true
+printf 'go1.7 heap dump\n\x06\x00\x08\x80\x80\x80\x80\x80\x18\x80\x80\x80\x80\x80\x19\x05amd64\x08go1.19.8\x02\x01\x80\x80\x80\x80\x80\x18\x10\x10\x00\x00\xc0\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x0d\x80\x80\x16\x08\x00\x00\x00\x00\xc0\x00\x00\x00\x01\x00\x00\x07\x80\x80\x80\x80\x80\x18\x00\x80\x80\x04\x00\x00\x00' >"$out/heapdump/tiny"
 # the memory map target gets its heap profile head from the target itself
 mkdir -p "$out/legacy_maps"
 for f in "$td"/gperf/*.heap "$conf"/profile/testdata/cppbench.heap; do

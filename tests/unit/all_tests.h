@@ -9,6 +9,7 @@
 #include "tests_formats.h"
 #include "tests_goroutines.h"
 #include "tests_graph.h"
+#include "tests_heapdump.h"
 #include "tests_legacy.h"
 #include "tests_regex.h"
 #include "tests_reliability.h"
@@ -17,6 +18,6 @@
 #include "tests_symbolize.h"
 #include "tests_transform.h"
 
-#define ALL_TESTS(X) TESTS_CORE(X) TESTS_DIFF(X) TESTS_DOT(X) TESTS_FETCH(X) TESTS_FORMATS(X) TESTS_GOROUTINES(X) TESTS_GRAPH(X) TESTS_LEGACY(X) TESTS_REGEX(X) TESTS_RELIABILITY(X) TESTS_RUNTIME(X) TESTS_STACKS(X) TESTS_SYMBOLIZE(X) TESTS_TRANSFORM(X)
+#define ALL_TESTS(X) TESTS_CORE(X) TESTS_DIFF(X) TESTS_DOT(X) TESTS_FETCH(X) TESTS_FORMATS(X) TESTS_GOROUTINES(X) TESTS_GRAPH(X) TESTS_HEAPDUMP(X) TESTS_LEGACY(X) TESTS_REGEX(X) TESTS_RELIABILITY(X) TESTS_RUNTIME(X) TESTS_STACKS(X) TESTS_SYMBOLIZE(X) TESTS_TRANSFORM(X)
 
 #endif
