@@ -431,11 +431,14 @@ const char *cprof_heaproot_kind_name(enum cprof_heaproot_kind k);
 struct cprof_profile *cprof_heapgraph_profile(const struct cprof_heapgraph *g);
 
 /*
- * The registry's parser: parse, build the graph
- * without a binary, make the profile. CPROF_E_FORMAT when not a heap dump.
+ * The registry's parser: parse, build the graph (globals named from the
+ * binary of cprof_heapdump_set_binary(), which must be the one that wrote
+ * the dump), make the profile. CPROF_E_FORMAT when not a heap dump.
  */
 int cprof_heapdump_profile_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 				 struct cprof_error *err);
+/* The binary named on the command line, for the dumps read as profiles next; NULL: none. */
+void cprof_heapdump_set_binary(const char *path);
 
 /* ---- reports (render/heapdump.c, render/heapdump_dot.c, render/hprof.c) ----------- */
 

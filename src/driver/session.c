@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cprof/formats.h"
+#include "cprof/heapdump.h"
 #include "cprof/session.h"
 #include "cprof/symbolize.h"
 #include "src/driver/session_internal.h"
@@ -170,8 +171,10 @@ static int grab_profile(struct cprof_session *s, const struct cprof_session_opts
 {
 	const char *url;
 	cprof_pprof_set_mapping_hook(first ? prefetch_early : NULL, s);
+	cprof_heapdump_set_binary(o->exec);
 	int r = cprof_read_source(s->fetch, path, out, &url, notes, err); /* checked valid there */
 	cprof_pprof_set_mapping_hook(NULL, NULL);
+	cprof_heapdump_set_binary(NULL);
 	if (r)
 		return -1;
 	struct cprof_profile *p = *out;

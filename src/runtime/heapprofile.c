@@ -73,23 +73,40 @@ struct cprof_profile *cprof_heapgraph_profile(const struct cprof_heapgraph *g)
 	return p;
 }
 
+static const char *report_binary; /* cprof_heapdump_set_binary() */
+
+void cprof_heapdump_set_binary(const char *path)
+{
+	report_binary = path && *path ? path : NULL;
+}
+
 int cprof_heapdump_profile_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 				 struct cprof_error *err)
 {
 	struct cprof_heapdump *d = NULL;
 	struct cprof_heapgraph *g = NULL;
+	struct cprof_heapsyms *syms = NULL;
+	int rc = -1;
 
 	*out = NULL;
 	if (!cprof_heapdump_sniff(data, len))
 		return cprof_error_set(err, CPROF_E_FORMAT, "parsing profile: unrecognized profile format");
 	if (cprof_heapdump_parse(data, len, NULL, &d, err) < 0)
 		return -1;
-	if (cprof_heapgraph_build(d, NULL, &g, err) < 0) {
-		cprof_heapdump_free(d);
-		return -1;
+	/* the binary that wrote the dump names its globals, as `cprof heapdump DUMP BINARY` does */
+	if (report_binary && (cprof_heapsyms_load(report_binary, &syms, err) < 0 ||
+			      cprof_heapsyms_check(syms, d, err) < 0)) {
+		cprof_error_prefix(err, "%s", report_binary);
+		goto done;
 	}
+	struct cprof_heapgraph_opts go = {.syms = syms, .site_names = -1};
+	if (cprof_heapgraph_build(d, &go, &g, err) < 0)
+		goto done;
 	*out = cprof_heapgraph_profile(g);
+	rc = 0;
+done:
 	cprof_heapgraph_free(g);
+	cprof_heapsyms_free(syms);
 	cprof_heapdump_free(d);
-	return 0;
+	return rc;
 }

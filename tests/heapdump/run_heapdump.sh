@@ -221,6 +221,18 @@ golden_proto_top)
 	# written with the binary (globals named), read back as any profile
 	valid heapdump -proto -output="$tmp/p.pb.gz" "$small" "$bin"
 	golden -top -cum -nodecount=15 "$tmp/p.pb.gz" ;;
+report_binary)
+	# report mode given the binary names the globals as the command does:
+	# the same report as the profile the command writes, but for its File: line
+	valid heapdump -proto -output="$tmp/p.pb.gz" "$small" "$bin"
+	valid -top -cum -nodecount=40 "$tmp/p.pb.gz"
+	cp "$tmp/out" "$tmp/want"
+	valid -top -cum -nodecount=40 "$bin" "$small"
+	grep -v '^File: ' "$tmp/out" | cmp -s - "$tmp/want" || fail "report mode with the binary: $(diff "$tmp/want" "$tmp/out" | head -5)"
+	grep -q 'main\.list$' "$tmp/out" || fail "globals not named"
+	# a binary that did not write the dump: one error line
+	run -top "$cprof" "$small"
+	[ $rc -eq 2 ] && grep -q "not a Go program" "$tmp/err" || fail "foreign binary: exit $rc: $(cat "$tmp/err")" ;;
 svg)
 	need xmllint
 	valid heapdump -svg "$small" "$bin"
