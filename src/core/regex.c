@@ -6,6 +6,12 @@
  * them; harmless), and RE2's `$` matches only at the very end of text
  * (PCRE2_DOLLAR_ENDONLY). Patterns are UTF-8 (PCRE2_UTF), and matching
  * never backtracks without bound thanks to a match limit.
+ *
+ * Text that is not valid UTF-8 (a function name of another producer): Go's
+ * regexp reads each byte that does not start a valid sequence as U+FFFD,
+ * which '.' and negated classes match, where PCRE2 (PCRE2_MATCH_INVALID_UTF)
+ * matches nothing across it. So such text is matched as a copy with each
+ * bad byte made U+FFFD, and offsets are mapped back to the original bytes.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -61,9 +67,66 @@ struct cprof_regex *cprof_regex_compile_full(const char *pattern, struct cprof_e
 	return re;
 }
 
+/* Whether s[0..len) is valid UTF-8, as Go decodes it (the usual case). */
+static bool valid_utf8(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = cprof_utf8_size(s + i, len - i);
+		if (n == 1)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * s with each bad byte as U+FFFD (EF BF BD), as Go's regexp sees it; with
+ * orig non-NULL, (*orig)[k] is the original offset of the copy's byte k
+ * (and [copy length] the original length).
+ */
+static char *as_go_text(const char *s, size_t len, size_t *out_len, size_t **orig)
+{
+	char *t = cprof_xmalloc(cprof_st_add(cprof_st_mult(len, 3), 1));
+	size_t *o = orig ? cprof_xmalloc(cprof_st_mult(cprof_st_add(cprof_st_mult(len, 3), 1), sizeof(*o))) : NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		size_t k = (unsigned char)s[i] < 0x80 ? 1 : cprof_utf8_size(s + i, len - i);
+		if (k == 1 && (unsigned char)s[i] >= 0x80) {
+			for (int j = 0; j < 3; j++) {
+				if (o)
+					o[n] = i;
+				t[n++] = "\xef\xbf\xbd"[j];
+			}
+		} else {
+			for (size_t j = 0; j < k; j++) {
+				if (o)
+					o[n] = i + j;
+				t[n++] = s[i + j];
+			}
+		}
+		i += k;
+	}
+	if (o)
+		o[n] = len;
+	t[n] = '\0';
+	*out_len = n;
+	if (orig)
+		*orig = o;
+	return t;
+}
+
 bool cprof_regex_matchn(const struct cprof_regex *re, const char *s, size_t len)
 {
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
+	if (valid_utf8(s, len))
+		return pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx) >= 0;
+	size_t n;
+	char *t = as_go_text(s, len, &n, NULL);
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)t, n, 0, 0, re->md, re->mctx);
+	free(t);
 	return rc >= 0;
 }
 
@@ -74,19 +137,27 @@ bool cprof_regex_match(const struct cprof_regex *re, const char *s)
 
 bool cprof_regex_find(const struct cprof_regex *re, const char *s, size_t len, long *ovec, int ncap)
 {
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
-	if (rc < 0)
+	size_t *orig = NULL, n = len;
+	char *t = NULL;
+	if (!valid_utf8(s, len))
+		t = as_go_text(s, len, &n, &orig);
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)(t ? t : s), n, 0, 0, re->md, re->mctx);
+	free(t);
+	if (rc < 0) {
+		free(orig);
 		return false;
+	}
 	PCRE2_SIZE *v = pcre2_get_ovector_pointer(re->md);
 	uint32_t have = pcre2_get_ovector_count(re->md);
 	for (int i = 0; i < ncap; i++) {
 		if ((uint32_t)i < have && (uint32_t)i < (uint32_t)rc && v[2 * i] != PCRE2_UNSET) {
-			ovec[2 * i] = (long)v[2 * i];
-			ovec[2 * i + 1] = (long)v[2 * i + 1];
+			ovec[2 * i] = (long)(orig ? orig[v[2 * i]] : v[2 * i]);
+			ovec[2 * i + 1] = (long)(orig ? orig[v[2 * i + 1]] : v[2 * i + 1]);
 		} else {
 			ovec[2 * i] = ovec[2 * i + 1] = -1;
 		}
 	}
+	free(orig);
 	return true;
 }
 

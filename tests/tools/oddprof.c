@@ -380,6 +380,11 @@ static void c_invalid_utf8(struct gen *g)
 		"caf\xc3\xa9.ok",           /* valid, for contrast */
 		"\xf4\x90\x80\x80.toobig",  /* beyond U+10FFFF */
 		"tab\tand\x01ctl",          /* control characters */
+		"\xff",                     /* nothing but a bad byte */
+		"\x80\x80",                 /* nothing but continuation bytes */
+		"_Z3f\xffv",                /* a mangled-looking name */
+		"pkg.(*T\xfe).M",           /* a Go method */
+		"std::vector<\xff>::at",     /* a template */
 	};
 	cpu_header(g);
 	mapping(g, 1, 0x400000, 0x500000, 0, "/bin/\xffodd", "", HAS_FUNCTIONS | HAS_FILENAMES | HAS_LINES);

@@ -6,6 +6,7 @@
 #include "cprof/arena.h"
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
+#include "cprof/regex.h"
 #include "render/tabwriter.h"
 #include "src/driver/options.h"
 
@@ -227,5 +228,26 @@ int test_go_tabwriter(void)
 		CHECK_STR(out.buf, cases[i].runtime);
 	}
 	strbuf_release(&out);
+	return 0;
+}
+
+/* Go's regexp reads a byte that starts no valid UTF-8 sequence as U+FFFD. */
+int test_regex_invalid_utf8(void)
+{
+	struct cprof_error err;
+	struct cprof_regex *dot = cprof_regex_compile(".", &err), *neg = cprof_regex_compile_full("[^a]", &err);
+	struct cprof_regex *b = cprof_regex_compile("b+", &err);
+	CHECK(dot && neg && b);
+	CHECK(cprof_regex_match(dot, "\xff"));
+	CHECK(cprof_regex_match(dot, "\x80\x80"));
+	CHECK(cprof_regex_match(neg, "\xe2\x82" + 1));
+	CHECK(!cprof_regex_match(neg, "\xe2\x82"));
+	long ov[2];
+	CHECK(cprof_regex_find(b, "\xff\xfe" "bb\xff", 5, ov, 1));
+	CHECK_INT(ov[0], 2);
+	CHECK_INT(ov[1], 4);
+	cprof_regex_free(dot);
+	cprof_regex_free(neg);
+	cprof_regex_free(b);
 	return 0;
 }
