@@ -154,6 +154,13 @@ struct cprof_pacer_stats {
 
 /* ---- streaming aggregates (src/runtime/gcstats.c) ---- */
 
+/* mean/min/max of one figure over samples (NaN when there was none). */
+struct cprof_mmm {
+	size_t count;
+	double mean, min, max;
+};
+
+
 /*
  * A distribution kept as its distinct values and their counts: exact
  * nearest-rank percentiles in memory that grows with the distinct values,
@@ -234,7 +241,7 @@ struct cprof_gcstats {
 	size_t forced, periodic, ntimed, nlive;
 	int gc_cpu_pct_end;
 	double assist_ms, background_ms, idle_ms, stw_cpu_ms, gc_cpu_ms;
-	double heap_start[4], heap_end[4], heap_live[4], heap_goal[4]; /* count, sum, min, max */
+	struct cprof_mmm heap_start, heap_end, heap_live, heap_goal; /* not done: mean holds the sum */
 	int64_t heap_peak_mb, live_peak_mb, stacks_max_mb, globals_max_mb;
 	int procs, procs_min, procs_max;
 	double first_start, last_start, last_s, avail, timed_cpu;
@@ -396,7 +403,7 @@ struct cprof_schedstats {
 	size_t detail_samples;
 	double first_ms, last_ms;
 	int32_t gomaxprocs, gomaxprocs_min, gomaxprocs_max;
-	double mmm[12][4]; /* count, sum, min, max of idleprocs, util_pct, ... (schedstats.c) */
+	struct cprof_mmm mmm[12]; /* idleprocs, util_pct, ... (schedstats.c); not done: mean holds the sum */
 	bool has_local, has_spinning;
 	size_t starved, imbalanced, saturated;
 	struct cprof_sched_run *run;
@@ -443,11 +450,6 @@ void cprof_valcount_add(struct cprof_valcount *vc, double v);
 void cprof_valcount_dist(const struct cprof_valcount *vc, struct cprof_dist *d);
 void cprof_valcount_release(struct cprof_valcount *vc);
 
-/* mean/min/max of one figure over samples (NaN when there was none). */
-struct cprof_mmm {
-	size_t count;
-	double mean, min, max;
-};
 
 /* Add a value (mean holds the sum until cprof_mmm_done()); then finish. */
 void cprof_mmm_add(struct cprof_mmm *m, double v);

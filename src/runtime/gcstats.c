@@ -423,31 +423,10 @@ static void run_add(struct cprof_gc_run *r, const struct cprof_gc *g)
 
 /* ---- the aggregates ---- */
 
-static void mmm_init(double m[4])
-{
-	m[0] = m[1] = 0;
-	m[2] = m[3] = NAN;
-}
-
-/* As cprof_mmm_add(): count, sum (the mean once done), min, max. */
-static void mmm_put(double m[4], double v)
-{
-	if (m[0] == 0 || v < m[2])
-		m[2] = v;
-	if (m[0] == 0 || v > m[3])
-		m[3] = v;
-	m[1] += v;
-	m[0]++;
-}
-
 void cprof_gcstats_init(struct cprof_gcstats *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->gc_cpu_pct_end = -1;
-	mmm_init(st->heap_start);
-	mmm_init(st->heap_end);
-	mmm_init(st->heap_live);
-	mmm_init(st->heap_goal);
 	st->heap_peak_mb = st->live_peak_mb = st->stacks_max_mb = st->globals_max_mb = -1;
 	st->procs = st->procs_min = st->procs_max = -1;
 	st->first_start = st->last_start = st->last_s = NAN;
@@ -487,15 +466,15 @@ void cprof_gcstats_add(struct cprof_gcstats *st, const struct cprof_gc *g, const
 	if (isfinite(g->gc_cpu_ms))
 		st->gc_cpu_ms += g->gc_cpu_ms;
 	if (g->heap_start_mb >= 0)
-		mmm_put(st->heap_start, (double)g->heap_start_mb);
+		cprof_mmm_add(&st->heap_start, (double)g->heap_start_mb);
 	if (g->heap_end_mb >= 0)
-		mmm_put(st->heap_end, (double)g->heap_end_mb);
+		cprof_mmm_add(&st->heap_end, (double)g->heap_end_mb);
 	if (g->heap_live_mb >= 0) {
-		mmm_put(st->heap_live, (double)g->heap_live_mb);
+		cprof_mmm_add(&st->heap_live, (double)g->heap_live_mb);
 		st->nlive++;
 	}
 	if (g->heap_goal_mb >= 0) {
-		mmm_put(st->heap_goal, (double)g->heap_goal_mb);
+		cprof_mmm_add(&st->heap_goal, (double)g->heap_goal_mb);
 		cprof_valcount_add(&st->goal, (double)g->heap_goal_mb);
 	}
 	int64_t peak = g->heap_start_mb > g->heap_end_mb ? g->heap_start_mb : g->heap_end_mb;
@@ -687,18 +666,6 @@ static void make_hints(const struct cprof_gclog *log, struct cprof_gc_summary *s
 
 /* ---- the summary ---- */
 
-static void mmm_get(const double m[4], struct cprof_mmm *out)
-{
-	out->count = (size_t)m[0];
-	if (out->count) {
-		out->mean = m[1] / m[0];
-		out->min = m[2];
-		out->max = m[3];
-	} else {
-		out->mean = out->min = out->max = NAN;
-	}
-}
-
 /* The live heap trend: means of the first and last thirds of the GCs with a live figure, the slope after the first. */
 static void live_trend(const struct cprof_gcstats *st, struct cprof_gc_summary *s)
 {
@@ -835,10 +802,14 @@ void cprof_gc_summarize(const struct cprof_gclog *log, struct cprof_gc_summary *
 	s->idle_ms = st->idle_ms;
 	s->stw_cpu_ms = st->stw_cpu_ms;
 	s->gc_cpu_ms = st->gc_cpu_ms;
-	mmm_get(st->heap_start, &s->heap_start);
-	mmm_get(st->heap_end, &s->heap_end);
-	mmm_get(st->heap_live, &s->heap_live);
-	mmm_get(st->heap_goal, &s->heap_goal);
+	s->heap_start = st->heap_start;
+	s->heap_end = st->heap_end;
+	s->heap_live = st->heap_live;
+	s->heap_goal = st->heap_goal;
+	cprof_mmm_done(&s->heap_start);
+	cprof_mmm_done(&s->heap_end);
+	cprof_mmm_done(&s->heap_live);
+	cprof_mmm_done(&s->heap_goal);
 	s->heap_peak_mb = st->heap_peak_mb;
 	s->live_peak_mb = st->live_peak_mb;
 	s->stacks_max_mb = st->stacks_max_mb;

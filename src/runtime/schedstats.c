@@ -260,29 +260,6 @@ static void diagnose(struct cprof_sched_summary *s, const struct cprof_sched_acc
 enum { M_IDLEPROCS, M_UTIL, M_RUNQUEUE, M_THREADS, M_RUNNABLE, M_IDLETHREADS, M_SYSCALL, M_SPINNING,
        M_LOCAL_SUM, M_LOCAL_MAX, M_IMBALANCE, M_GOROUTINES, M__N };
 
-/* As cprof_mmm_add(): count, sum (the mean once done), min, max. */
-static void mmm_put(double m[4], double v)
-{
-	if (m[0] == 0 || v < m[2])
-		m[2] = v;
-	if (m[0] == 0 || v > m[3])
-		m[3] = v;
-	m[1] += v;
-	m[0]++;
-}
-
-static void mmm_get(const double m[4], struct cprof_mmm *out)
-{
-	out->count = (size_t)m[0];
-	if (out->count) {
-		out->mean = m[1] / m[0];
-		out->min = m[2];
-		out->max = m[3];
-	} else {
-		out->mean = out->min = out->max = NAN;
-	}
-}
-
 void cprof_schedstats_init(struct cprof_schedstats *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -344,27 +321,27 @@ void cprof_schedstats_add(struct cprof_schedstats *st, const struct cprof_sched_
 		st->gomaxprocs_min = x->gomaxprocs;
 	if (x->gomaxprocs > st->gomaxprocs_max)
 		st->gomaxprocs_max = x->gomaxprocs;
-	mmm_put(st->mmm[M_IDLEPROCS], x->idleprocs);
-	mmm_put(st->mmm[M_UTIL], 100 * busy / x->gomaxprocs);
-	mmm_put(st->mmm[M_RUNQUEUE], x->runqueue);
-	mmm_put(st->mmm[M_THREADS], x->threads);
-	mmm_put(st->mmm[M_RUNNABLE], runnable);
+	cprof_mmm_add(&st->mmm[M_IDLEPROCS], x->idleprocs);
+	cprof_mmm_add(&st->mmm[M_UTIL], 100 * busy / x->gomaxprocs);
+	cprof_mmm_add(&st->mmm[M_RUNQUEUE], x->runqueue);
+	cprof_mmm_add(&st->mmm[M_THREADS], x->threads);
+	cprof_mmm_add(&st->mmm[M_RUNNABLE], runnable);
 	if (x->idlethreads >= 0) {
-		mmm_put(st->mmm[M_IDLETHREADS], x->idlethreads);
-		mmm_put(st->mmm[M_SYSCALL], fmax(0, x->threads - x->idlethreads - busy));
+		cprof_mmm_add(&st->mmm[M_IDLETHREADS], x->idlethreads);
+		cprof_mmm_add(&st->mmm[M_SYSCALL], fmax(0, x->threads - x->idlethreads - busy));
 	}
 	if (x->spinning >= 0) {
 		st->has_spinning = true;
-		mmm_put(st->mmm[M_SPINNING], x->spinning);
+		cprof_mmm_add(&st->mmm[M_SPINNING], x->spinning);
 	}
 	if (x->nlocal > 0) {
 		st->has_local = true;
-		mmm_put(st->mmm[M_LOCAL_SUM], x->local_sum);
-		mmm_put(st->mmm[M_LOCAL_MAX], x->local_max);
-		mmm_put(st->mmm[M_IMBALANCE], x->local_max - x->local_min);
+		cprof_mmm_add(&st->mmm[M_LOCAL_SUM], x->local_sum);
+		cprof_mmm_add(&st->mmm[M_LOCAL_MAX], x->local_max);
+		cprof_mmm_add(&st->mmm[M_IMBALANCE], x->local_max - x->local_min);
 	}
 	if (x->detail)
-		mmm_put(st->mmm[M_GOROUTINES], x->ng);
+		cprof_mmm_add(&st->mmm[M_GOROUTINES], x->ng);
 	st->starved += starved(x);
 	st->imbalanced += imbalanced(x);
 	st->saturated += saturated(x);
@@ -411,8 +388,10 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 	struct cprof_mmm *out[M__N] = {&s->idleprocs, &s->util_pct, &s->runqueue, &s->threads, &s->runnable,
 				       &s->idlethreads, &s->syscall_threads, &s->spinning, &s->local_sum,
 				       &s->local_max, &s->imbalance, &s->goroutines};
-	for (int i = 0; i < M__N; i++)
-		mmm_get(st->mmm[i], out[i]);
+	for (int i = 0; i < M__N; i++) {
+		*out[i] = st->mmm[i];
+		cprof_mmm_done(out[i]);
+	}
 	s->has_local = st->has_local;
 	s->has_spinning = st->has_spinning;
 	s->starved = st->starved;
