@@ -60,7 +60,8 @@ static void pb_put(struct pb *p, const void *d, size_t n)
 		p->cap = (p->n + n) * 2 + 64;
 		p->b = xrealloc(p->b, p->cap);
 	}
-	memcpy(p->b + p->n, d, n);
+	if (n)
+		memcpy(p->b + p->n, d, n);
 	p->n += n;
 }
 
@@ -1038,6 +1039,54 @@ static void c_with_sources(struct gen *g)
 	sample2(g, e, 2, 5, 50000000);
 }
 
+static void c_duplicate_types(struct gen *g)
+{
+	/* two sample types of one name (pprof takes the first), a default naming it, comments */
+	sample_type(g, "samples", "count");
+	sample_type(g, "cpu", "nanoseconds");
+	sample_type(g, "cpu", "milliseconds");
+	period_type(g, "cpu", "nanoseconds", 1000000);
+	pb_u(&g->body, 14, (uint64_t)S(g, "cpu"));
+	pb_u(&g->body, 13, (uint64_t)S(g, "first comment"));
+	pb_u(&g->body, 13, (uint64_t)S(g, ""));
+	pb_u(&g->body, 13, (uint64_t)S(g, "# third, \xff not UTF-8"));
+	for (uint64_t i = 1; i <= 3; i++)
+		simple_fn(g, i, i == 1 ? "main" : i == 2 ? "a" : "b", "/d.go", 10 * (int64_t)i, 0);
+	for (size_t s = 0; s < 9; s++) {
+		uint64_t st[2] = {2 + s % 2, 1};
+		int64_t v[3] = {1, (int64_t)s * 1000000, (int64_t)s};
+		sample(g, st, 2, v, 3, NULL, 0);
+	}
+}
+
+static void c_binary_only(struct gen *g)
+{
+	/* what an unsymbolized agent sends: shared libraries by file name, addresses, no functions */
+	cpu_header(g);
+	mapping(g, 1, 0x400000, 0x800000, 0, "/usr/local/bin/server", "f00d", 0);
+	mapping(g, 2, 0x7f0000000000, 0x7f0000200000, 0x1000, "/usr/lib/x86_64-linux-gnu/libssl.so.3", "", 0);
+	mapping(g, 3, 0x7f1000000000, 0x7f1000100000, 0, "/lib/x86_64-linux-gnu/libc.so.6", "c0ffee", 0);
+	for (uint64_t i = 1; i <= 6; i++)
+		location(g, i, 1 + i % 3, (i % 3 == 0 ? 0x401000 : i % 3 == 1 ? 0x7f0000001000 : 0x7f1000001000) + 0x40 * i,
+			 NULL, 0, false);
+	tree_samples(g, 6, 30, 4, true);
+}
+
+static void c_repeated_label_keys(struct gen *g)
+{
+	/* a key given several values in one sample; numeric keys with and without units */
+	cpu_header(g);
+	for (uint64_t i = 1; i <= 3; i++)
+		simple_fn(g, i, i == 1 ? "main" : i == 2 ? "h" : "k", "/r.go", 10 * (int64_t)i, 0);
+	for (size_t s = 0; s < 8; s++) {
+		uint64_t st[2] = {2 + s % 2, 1};
+		struct label lab[] = {{"tag", "b", 0, NULL}, {"tag", "a", 0, NULL}, {"tag", s % 2 ? "c" : "a", 0, NULL},
+				      {"n", NULL, (int64_t)s, NULL}, {"n", NULL, 7, NULL}, {"ms", NULL, (int64_t)s * 3, "ms"}};
+		int64_t v[2] = {1, 10000000};
+		sample(g, st, 2, v, 2, lab, 6);
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*make)(struct gen *g);
@@ -1075,6 +1124,9 @@ static const struct {
 	{"same_address", c_same_address},
 	{"many_nodes", c_many_nodes},
 	{"with_sources", c_with_sources},
+	{"duplicate_types", c_duplicate_types},
+	{"binary_only", c_binary_only},
+	{"repeated_label_keys", c_repeated_label_keys},
 };
 
 int main(int argc, char **argv)
