@@ -6,9 +6,10 @@
 # write them (names that are not UTF-8, no mappings, extreme ids, empty
 # strings, huge label sets, ...). Each report of tests/diff/odd_reports.txt
 # runs with both programs through tests/diff/run_diff.sh (stdout byte for
-# byte, exit status success or failure alike); then the -proto round trip:
-# what cprof writes and what pprof writes must read back the same in
-# go tool pprof -raw. Exit 77 (skipped) when go or the generator is absent.
+# byte, exit status success or failure alike); then -topproto
+# (tests/diff/run_topproto.sh) and the -proto round trip: what cprof
+# writes and what pprof writes must read back the same in go tool pprof
+# -raw. Exit 77 (skipped) when go or the generator is absent.
 # NAME -list: only check that tests/diff/odd_cases.txt lists oddprof's cases.
 set -u
 name=${1:?usage: run_odd_diff.sh NAME}
@@ -42,6 +43,9 @@ while IFS= read -r line || [ -n "$line" ]; do
 done <"$src/tests/diff/odd_reports.txt" >"$tmp/cases.txt"
 status=0
 bash "$src/tests/diff/run_diff.sh" "$cprof" "$tmp/cases.txt" || status=1
+# -topproto: the profiles inside the two tools' gzip must agree (run_topproto.sh)
+printf '%s.topproto\t-topproto %s\n' "$name" "$prof" >"$tmp/topproto.txt"
+bash "$src/tests/diff/run_topproto.sh" "$cprof" "$tmp/topproto.txt" || status=1
 
 # -proto: both programs' output, read back by go tool pprof
 pprof_tool="$(go env GOTOOLDIR 2>/dev/null)/pprof"
