@@ -11,9 +11,9 @@
 # local queues, a scheddetail block now and then, scavenger and pacer lines,
 # and program output. Then it times each command on it (best of N runs;
 # cprof is single-threaded, so one core) and prints MB of input per second
-# of wall clock and of CPU time. -pure writes bench/out/runtime_gc.log
-# instead: nothing but gctrace lines, the heaviest case per byte (one GC
-# per 135 bytes, each kept for the analysis). -pure-sched writes
+# of wall clock and of CPU time, and the peak resident set. -pure writes
+# bench/out/runtime_gc.log instead: nothing but gctrace lines, the heaviest
+# case per byte (one GC per 135 bytes). -pure-sched writes
 # bench/out/runtime_sched.log: nothing but schedtrace summaries of 8 Ps
 # and their local queues (one sample per 130 bytes) and times schedtrace.
 # CPROF is the binary (default build/cprof). Needs bash, awk, gzip, and
@@ -84,34 +84,37 @@ fi
 mb=$(awk -v b="$(wc -c <"$log")" 'BEGIN { printf "%.1f", b / 1e6 }')
 echo "input: $log, $mb MB, $(wc -l <"$log") lines; gzip: $(($(wc -c <"$log.gz") / 1000000)) MB" >&2
 
-# best of N runs of a command (stdout discarded): "wall cpu" seconds, cpu =
-# user + sys from /usr/bin/time when installed (a busy machine stretches
-# the wall clock, much less the CPU time)
+# best of N runs of a command (stdout discarded): "wall cpu rss" (seconds,
+# seconds, MB), cpu = user + sys and rss = the peak resident set from
+# /usr/bin/time when installed (a busy machine stretches the wall clock,
+# much less the CPU time); rss is the largest of the runs
 best() {
-	local bw="" bc="" s e w c
+	local bw="" bc="" br="" s e w c r
 	for _ in $(seq "$runs"); do
 		s=$(date +%s.%N)
 		if [ -x /usr/bin/time ]; then
-			c=$(/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.3f", $1 + $2 }')
+			read -r c r < <(/usr/bin/time -f '%U %S %M' "$@" 2>&1 >/dev/null | tail -1 |
+				awk '{ printf "%.3f %.1f", $1 + $2, $3 / 1024 }')
 		else
 			"$@" >/dev/null
-			c=""
+			c="" r=""
 		fi
 		e=$(date +%s.%N)
 		w=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
 		bw=$(awk -v b="$bw" -v t="$w" 'BEGIN { print (b == "" || t < b) ? t : b }')
 		[ -n "$c" ] && bc=$(awk -v b="$bc" -v t="$c" 'BEGIN { print (b == "" || t < b) ? t : b }')
+		[ -n "$r" ] && br=$(awk -v b="$br" -v t="$r" 'BEGIN { print (b == "" || t > b) ? t : b }')
 	done
-	echo "$bw ${bc:--}"
+	echo "$bw ${bc:--} ${br:--}"
 }
 
 rate() { awk -v m="$mb" -v t="$1" 'BEGIN { if (t + 0 > 0) printf "%.0f", m / t; else printf "-" }'; }
-printf '| command | input | wall s | CPU s | MB/s (wall) | MB/s (CPU) |\n| --- | --- | ---: | ---: | ---: | ---: |\n'
+printf '| command | input | wall s | CPU s | MB/s (wall) | MB/s (CPU) | peak RSS MB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
 row() {
-	local label=$1 input=$2 w c
+	local label=$1 input=$2 w c r
 	shift 2
-	read -r w c <<<"$(best "$@")"
-	printf '| `%s` | %s | %s | %s | %s | %s |\n' "$label" "$input" "$w" "$c" "$(rate "$w")" "$(rate "$c")"
+	read -r w c r <<<"$(best "$@")"
+	printf '| `%s` | %s | %s | %s | %s | %s | %s |\n' "$label" "$input" "$w" "$c" "$(rate "$w")" "$(rate "$c")" "$r"
 }
 row "cat" plain cat "$log"
 if [ "$pure" != 2 ]; then

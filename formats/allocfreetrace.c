@@ -1445,6 +1445,12 @@ struct cprof_profile *cprof_aftlog_to_profile(const struct cprof_aftlog *log)
 	return p;
 }
 
+enum cprof_probe cprof_allocfreetrace_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	(void)err;
+	return memchr(head, '\0', len) ? CPROF_PROBE_NOT : CPROF_PROBE_MAYBE;
+}
+
 int cprof_allocfreetrace_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			       struct cprof_error *err)
 {

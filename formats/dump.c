@@ -125,15 +125,12 @@ out:
 	free(item);
 }
 
-/* Go's "%.4v" of a string: at most 4 runes (UTF-8 sequences). */
+/* Go's "%.4v" of a string: at most 4 runes (an invalid byte is one, as Go counts). */
 static void add_runes(struct strbuf *out, const char *s, size_t max)
 {
-	size_t i = 0, runes = 0;
-	while (s[i]) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && runes++ == max)
-			break;
-		i++;
-	}
+	size_t i = 0, n = strlen(s);
+	for (size_t runes = 0; i < n && runes < max; runes++)
+		i += cprof_utf8_size(s + i, n - i);
 	strbuf_add(out, s, i);
 }
 

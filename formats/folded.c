@@ -178,6 +178,33 @@ static uint32_t frame_location(struct cprof_profile *p, struct frame_map *m, con
 	return (uint32_t)(p->nlocation - 1);
 }
 
+/*
+ * Every line must have its shape: one that ends in the head and has not,
+ * or the cut last one when it holds a NUL and is no comment, rules the
+ * format out.
+ */
+enum cprof_probe cprof_folded_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	const char *text = (const char *)head;
+	(void)err;
+	for (size_t pos = 0; pos < len;) {
+		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		pos += n + 1;
+		if (!nl)
+			return s[0] != '#' && memchr(s, '\0', n) ? CPROF_PROBE_NOT : CPROF_PROBE_MAYBE;
+		if (n && s[n - 1] == '\r')
+			n--;
+		size_t k = 0, flen;
+		int64_t count;
+		while (k < n && is_blank(s[k]))
+			k++;
+		if (k < n && s[0] != '#' && !split_line(s, n, &flen, &count))
+			return CPROF_PROBE_NOT;
+	}
+	return CPROF_PROBE_MAYBE;
+}
+
 int cprof_folded_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 		       struct cprof_error *err)
 {

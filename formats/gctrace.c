@@ -413,12 +413,29 @@ void cprof_gclog_init(struct cprof_gclog *log)
 	log->scav.inuse_mb = log->scav.idle_mb = log->scav.sys_mb = -1;
 	log->scav.rel_mb = log->scav.consumed_mb = log->scav.total_kib = -1;
 	log->scav.util_pct = -1;
+	cprof_gcstats_init(&log->stats);
 }
 
 void cprof_gclog_release(struct cprof_gclog *log)
 {
-	free(log->gc);
+	cprof_gcstats_release(&log->stats);
 	cprof_gclog_init(log);
+}
+
+void cprof_gclog_set_mmu_windows(struct cprof_gclog *log, const double *w_ms, size_t n)
+{
+	struct cprof_mmu_stream *m = &log->stats.mmu;
+	m->nw = n < CPROF_MMU_MAX_WINDOWS ? n : CPROF_MMU_MAX_WINDOWS;
+	memcpy(m->w, w_ms, m->nw * sizeof(*w_ms));
+}
+
+void cprof_gclog_finish(struct cprof_gclog *log)
+{
+	if (log->finished)
+		return;
+	if (log->ngc)
+		cprof_gcstats_add(&log->stats, &log->last, NULL);
+	log->finished = true;
 }
 
 /* End of a GC in seconds on the log's time line. */
@@ -427,9 +444,14 @@ static double gc_end_s(const struct cprof_gc *g)
 	return g->at_s + cprof_gc_dur_ms(g) / 1000;
 }
 
+/*
+ * The previous GC (log->last) is held back until this one is read: the
+ * go1.3/1.4 line tells the live heap of the GC before it. Then it joins
+ * the aggregates and this one is held back in turn.
+ */
 static void add_gc(struct cprof_gclog *log, struct cprof_gc *g)
 {
-	struct cprof_gc *prev = log->ngc ? &log->gc[log->ngc - 1] : NULL;
+	struct cprof_gc *prev = log->ngc ? &log->last : NULL;
 	if (!log->runs)
 		log->runs = 1;
 	if (prev && g->num <= prev->num) {
@@ -447,8 +469,10 @@ static void add_gc(struct cprof_gclog *log, struct cprof_gc *g)
 		prev->heap_end_mb = prev->heap_live_mb = g->prev_live_mb;
 	g->periodic = log->pending_periodic;
 	log->pending_periodic = false;
-	ALLOC_GROW(log->gc, log->ngc + 1, log->alloc_gc);
-	log->gc[log->ngc++] = *g;
+	if (log->ngc)
+		cprof_gcstats_add(&log->stats, &log->last, g);
+	log->last = *g;
+	log->ngc++;
 	log->shapes[g->shape]++;
 }
 
@@ -538,4 +562,5 @@ void cprof_gclog_line_fn(void *ctx, const char *line, size_t len)
 void cprof_gclog_parse_buffer(struct cprof_gclog *log, const char *buf, size_t len)
 {
 	cprof_log_split(buf, len, cprof_gclog_line_fn, log);
+	cprof_gclog_finish(log);
 }

@@ -602,6 +602,12 @@ static bool has_header(const char *s, size_t len)
 	return false;
 }
 
+enum cprof_probe cprof_goroutine_dump_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	(void)err;
+	return memchr(head, '\0', len) ? CPROF_PROBE_NOT : CPROF_PROBE_MAYBE;
+}
+
 int cprof_goroutine_dump_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			       struct cprof_error *err)
 {

@@ -19,11 +19,20 @@
  * whose ISIZE field gives its size is inflated by it in one call, about
  * twice as fast as zlib; anything else, and any failure, goes through
  * zlib from the start, so errors are always zlib's.
+ *
+ * cprof_read_input() shows the first CPROF_HEAD_BYTES of the content
+ * (inflated) to a check before reading or inflating the rest, so that a
+ * gzip bomb whose first bytes cannot start the format the caller wants
+ * (a megabyte of gzip holding a gigabyte of zeros) is refused after 128 KiB
+ * instead of after the limit: the head is inflated on its own (zlib, across
+ * members) and then, when the check passes, the whole input as before; the
+ * 128 KiB inflated twice cost well under a millisecond.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,7 +61,39 @@ static int io_error(struct cprof_error *err, const char *what, int e)
 	return cprof_error_set(err, CPROF_E_IO, "%s: %s", what, msg);
 }
 
-int cprof_read_file(const char *path, struct strbuf *out, struct cprof_error *err)
+/*
+ * Read from fd into out until it holds at least want bytes or the input
+ * ends (*eof set); -1 with err set on a read error or past the size limit.
+ */
+static int read_upto(int fd, struct strbuf *out, size_t want, bool *eof, struct cprof_error *err)
+{
+	*eof = false;
+	while (out->len < want) {
+		strbuf_grow(out, 64 << 10);
+		size_t room = out->alloc - out->len - 1;
+		if (room > want - out->len)
+			room = want - out->len;
+		ssize_t n = read(fd, out->buf + out->len, room);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return io_error(err, "cannot read", errno);
+		}
+		if (n == 0) {
+			*eof = true;
+			break;
+		}
+		strbuf_setlen(out, out->len + (size_t)n);
+		if (out->len > cprof_limits.max_inflated)
+			return cprof_error_set(err, CPROF_E_LIMIT,
+					       "input size exceeds the limit of %llu bytes (-max_input_size)",
+					       (unsigned long long)cprof_limits.max_inflated);
+	}
+	return 0;
+}
+
+/* Open path ("-": standard input) for reading; the fd, or -1 with err set. */
+static int open_input(const char *path, struct strbuf *out, struct cprof_error *err)
 {
 	int stdin_ = strcmp(path, "-") == 0;
 	int fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -69,31 +110,24 @@ int cprof_read_file(const char *path, struct strbuf *out, struct cprof_error *er
 		if (S_ISREG(st.st_mode) && st.st_size > 0)
 			strbuf_grow(out, (size_t)st.st_size + 1);
 	}
-	for (;;) {
-		strbuf_grow(out, 64 << 10);
-		ssize_t n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			if (!stdin_)
-				close(fd);
-			return io_error(err, "cannot read", e);
-		}
-		if (n == 0)
-			break;
-		strbuf_setlen(out, out->len + (size_t)n);
-		if (out->len > cprof_limits.max_inflated) {
-			if (!stdin_)
-				close(fd);
-			return cprof_error_set(err, CPROF_E_LIMIT,
-					       "input size exceeds the limit of %llu bytes (-max_input_size)",
-					       (unsigned long long)cprof_limits.max_inflated);
-		}
-	}
-	if (!stdin_)
+	return fd;
+}
+
+static void close_input(const char *path, int fd)
+{
+	if (strcmp(path, "-") != 0)
 		close(fd);
-	return 0;
+}
+
+int cprof_read_file(const char *path, struct strbuf *out, struct cprof_error *err)
+{
+	bool eof;
+	int fd = open_input(path, out, err);
+	if (fd < 0)
+		return -1;
+	int r = read_upto(fd, out, SIZE_MAX, &eof, err);
+	close_input(path, fd);
+	return r;
 }
 
 static int gz_fail(struct cprof_error *err, const char *what)
@@ -153,7 +187,50 @@ static bool gunzip_whole(const unsigned char *data, size_t len, uint32_t isize, 
 }
 #endif
 
-int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, struct cprof_error *err)
+/*
+ * Inflate the first CPROF_HEAD_BYTES of data (gzip, its members one after
+ * the other) and show them to check. Returns -1 (err set) when the check
+ * refuses them, 0 otherwise: when it passes, when the content is shorter
+ * (nothing to save: it is read whole anyway) and when the gzip stream is
+ * broken before (the full inflate reports that, with its usual message).
+ */
+static int check_gzip_head(const unsigned char *data, size_t len, cprof_head_check check, void *ctx,
+			   struct cprof_error *err)
+{
+	unsigned char *head = cprof_xmalloc(CPROF_HEAD_BYTES);
+	z_stream zs;
+	int ret = 0;
+
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+		free(head);
+		return 0;
+	}
+	zs.next_in = (unsigned char *)data;
+	zs.avail_in = len < UINT_MAX ? (uInt)len : UINT_MAX;
+	zs.next_out = head;
+	zs.avail_out = CPROF_HEAD_BYTES;
+	while (zs.avail_out > 0) {
+		int zr = inflate(&zs, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END) {
+			size_t used = (size_t)(zs.next_in - data);
+			if (zs.avail_in < 2 || data[used] != 0x1f || data[used + 1] != 0x8b ||
+			    inflateReset(&zs) != Z_OK)
+				break;
+			continue;
+		}
+		if (zr != Z_OK)
+			break;
+	}
+	if (zs.avail_out == 0)
+		ret = check(head, CPROF_HEAD_BYTES, ctx, err);
+	inflateEnd(&zs);
+	free(head);
+	return ret;
+}
+
+static int gunzip(const unsigned char *data, size_t len, struct strbuf *out, cprof_head_check check,
+		  void *ctx, struct cprof_error *err)
 {
 	z_stream zs;
 	size_t pos = 0; /* bytes of data consumed */
@@ -163,6 +240,8 @@ int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, stru
 	if (len < 2 || data[0] != 0x1f || data[1] != 0x8b)
 		return 0;
 	if (check_header(data, len, err) < 0)
+		return -1;
+	if (check && check_gzip_head(data, len, check, ctx, err) < 0)
 		return -1;
 
 	/*
@@ -248,4 +327,45 @@ int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, stru
 out:
 	inflateEnd(&zs);
 	return ret;
+}
+
+int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, struct cprof_error *err)
+{
+	return gunzip(data, len, out, NULL, NULL, err);
+}
+
+int cprof_read_input(const char *path, struct strbuf *out, cprof_head_check check, void *ctx,
+		     struct cprof_error *err)
+{
+	struct strbuf raw = STRBUF_INIT;
+	bool eof = false;
+	int fd = open_input(path, &raw, err), r = -1;
+
+	if (fd < 0)
+		goto out;
+	/*
+	 * Plain content gets its check once the head is in, before the rest
+	 * is read; gzip is read whole (it is the small side) and inflated with
+	 * the check.
+	 */
+	if (read_upto(fd, &raw, CPROF_HEAD_BYTES, &eof, err) < 0)
+		goto out;
+	bool gz = raw.len >= 2 && (unsigned char)raw.buf[0] == 0x1f && (unsigned char)raw.buf[1] == 0x8b;
+	if (!gz && !eof && check && check((const unsigned char *)raw.buf, raw.len, ctx, err) < 0)
+		goto out;
+	if (!eof && read_upto(fd, &raw, SIZE_MAX, &eof, err) < 0)
+		goto out;
+	if (gz) {
+		r = gunzip((const unsigned char *)raw.buf, raw.len, out, check, ctx, err) < 0 ? -1 : 0;
+	} else {
+		struct strbuf t = *out;
+		*out = raw;
+		raw = t;
+		r = 0;
+	}
+out:
+	if (fd >= 0)
+		close_input(path, fd);
+	strbuf_release(&raw);
+	return r;
 }

@@ -100,6 +100,13 @@ void lscan_init(struct line_scanner *s, const char *data, size_t len);
 bool lscan_next(struct line_scanner *s);
 /* Scanner.Err(): sets the error and returns -1 when the scan stopped on a long line. */
 int lscan_err(const struct line_scanner *s, struct cprof_error *err);
+/*
+ * lscan_next() over a head, the start of a longer input (the first-bytes
+ * rules): false with *cut set when the next line does not end in the
+ * head, so the rest of the input decides; false without *cut after a
+ * line too long (that much is known from the head).
+ */
+bool lscan_next_head(struct line_scanner *s, bool *cut);
 
 /* ---- strconv -------------------------------------------------------------- */
 

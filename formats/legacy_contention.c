@@ -77,6 +77,23 @@ static bool match_sample(struct span s, struct span *g)
 	return false;
 }
 
+static bool header_ok(struct span line)
+{
+	return span_has_prefix(line, "--- contentionz ") || span_has_prefix(line, "--- mutex:") ||
+	       span_has_prefix(line, "--- contention:");
+}
+
+/* The first line decides. */
+enum cprof_probe cprof_legacy_contention_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	struct line_scanner sc;
+	bool cut;
+	lscan_init(&sc, (const char *)head, len);
+	if (!lscan_next_head(&sc, &cut))
+		return cut ? CPROF_PROBE_MAYBE : lscan_err(&sc, err) < 0 ? CPROF_PROBE_FAIL : CPROF_PROBE_NOT;
+	return header_ok(sc.text) ? CPROF_PROBE_MAYBE : CPROF_PROBE_NOT;
+}
+
 int cprof_legacy_contention_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 				  struct cprof_error *err)
 {
@@ -88,8 +105,7 @@ int cprof_legacy_contention_parse(const unsigned char *data, size_t len, struct 
 	lscan_init(&sc, (const char *)data, len);
 	if (!lscan_next(&sc))
 		return sc.too_long ? lscan_err(&sc, err) : legacy_unrecognized(err);
-	if (!span_has_prefix(sc.text, "--- contentionz ") && !span_has_prefix(sc.text, "--- mutex:") &&
-	    !span_has_prefix(sc.text, "--- contention:"))
+	if (!header_ok(sc.text))
 		return legacy_unrecognized(err);
 
 	legacy_init(&lp);

@@ -88,6 +88,22 @@ static bool match_sample(struct span s, struct span *count, struct span *addrs)
 	return true;
 }
 
+/* The first line that is not blank or a comment decides. */
+enum cprof_probe cprof_legacy_count_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	struct line_scanner sc;
+	struct span type;
+	bool cut, more;
+	lscan_init(&sc, (const char *)head, len);
+	while ((more = lscan_next_head(&sc, &cut)) && is_space_or_comment(sc.text))
+		;
+	if (cut)
+		return CPROF_PROBE_MAYBE;
+	if (lscan_err(&sc, err) < 0)
+		return CPROF_PROBE_FAIL;
+	return more && match_start(sc.text, &type) ? CPROF_PROBE_MAYBE : CPROF_PROBE_NOT;
+}
+
 int cprof_legacy_count_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			     struct cprof_error *err)
 {

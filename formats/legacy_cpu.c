@@ -115,26 +115,43 @@ static void strip_signal_frame(struct cprof_profile *p)
 	free(count);
 }
 
-int cprof_legacy_cpu_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
-			   struct cprof_error *err)
+/*
+ * The first reading whose header fits: true with *w just past the header
+ * and h[] its five words. Needs the first 40 bytes at most.
+ */
+static bool find_header(const unsigned char *data, size_t len, struct words *w, uint64_t h[5])
 {
 	static const struct {
 		int size;
 		bool big;
 	} forms[] = {{4, false}, {4, true}, {8, false}, {8, true}};
+
+	for (size_t f = 0; f < CPROF_ARRAY_SIZE(forms); f++) {
+		*w = (struct words){data, len, forms[f].size, forms[f].big, false};
+		for (int i = 0; i < 5; i++)
+			h[i] = get_word(w);
+		if (!w->ended && h[0] == 0 && h[1] == 3 && (h[2] == 0 || h[2] == 1) && h[3] > 0 && h[4] == 0)
+			return true;
+	}
+	return false;
+}
+
+enum cprof_probe cprof_legacy_cpu_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
 	struct words w;
 	uint64_t h[5];
-	size_t f;
+	(void)err;
+	return len >= 40 && !find_header(head, len, &w, h) ? CPROF_PROBE_NOT : CPROF_PROBE_MAYBE;
+}
+
+int cprof_legacy_cpu_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
+			   struct cprof_error *err)
+{
+	struct words w;
+	uint64_t h[5];
 
 	*out = NULL;
-	for (f = 0; f < CPROF_ARRAY_SIZE(forms); f++) {
-		w = (struct words){data, len, forms[f].size, forms[f].big, false};
-		for (int i = 0; i < 5; i++)
-			h[i] = get_word(&w);
-		if (!w.ended && h[0] == 0 && h[1] == 3 && (h[2] == 0 || h[2] == 1) && h[3] > 0 && h[4] == 0)
-			break;
-	}
-	if (f == CPROF_ARRAY_SIZE(forms))
+	if (!find_header(data, len, &w, h))
 		return legacy_unrecognized(err);
 	bool java = h[2] == 1;
 

@@ -245,6 +245,28 @@ static int parse_sample(struct legacy *lp, struct heap_state *h, struct span lin
 	return 0;
 }
 
+/* The first line decides: one of the headers below, else "not this format". */
+static bool header_ok(struct span line)
+{
+	struct heap_header hdr;
+	int64_t rate;
+	if (match_heap_header(line, &hdr))
+		return (!hdr.rate.n || go_parse_int(hdr.rate, 10, &rate, NULL, 0) == 0) &&
+		       (span_eq(hdr.kind, "heapz_v2") || span_eq(hdr.kind, "heap_v2") ||
+			span_eq(hdr.kind, "heapprofile") || span_eq(hdr.kind, "heap"));
+	return match_other_header(line, "growth") || match_other_header(line, "fragmentation");
+}
+
+enum cprof_probe cprof_legacy_heap_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	struct line_scanner sc;
+	bool cut;
+	lscan_init(&sc, (const char *)head, len);
+	if (!lscan_next_head(&sc, &cut))
+		return cut ? CPROF_PROBE_MAYBE : lscan_err(&sc, err) < 0 ? CPROF_PROBE_FAIL : CPROF_PROBE_NOT;
+	return header_ok(sc.text) ? CPROF_PROBE_MAYBE : CPROF_PROBE_NOT;
+}
+
 int cprof_legacy_heap_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			    struct cprof_error *err)
 {
@@ -257,6 +279,8 @@ int cprof_legacy_heap_parse(const unsigned char *data, size_t len, struct cprof_
 	lscan_init(&sc, (const char *)data, len);
 	if (!lscan_next(&sc))
 		return sc.too_long ? lscan_err(&sc, err) : legacy_unrecognized(err);
+	if (!header_ok(sc.text))
+		return legacy_unrecognized(err);
 
 	legacy_init(&lp);
 	struct cprof_profile *p = lp.p;

@@ -236,6 +236,17 @@ int legacy_java_locations(struct legacy *lp, const char *data, size_t len, struc
 	return 0;
 }
 
+/* The first line decides (it has no length limit here: a line cut by the head may still match). */
+enum cprof_probe cprof_legacy_java_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	struct span rest = span_make((const char *)head, len), line;
+	(void)err;
+	if (!next_nl_line(&rest, &line))
+		return CPROF_PROBE_MAYBE;
+	return span_eq(line, "--- heapz 1 ---") || span_eq(line, "--- contentionz 1 ---") ? CPROF_PROBE_MAYBE
+											 : CPROF_PROBE_NOT;
+}
+
 int cprof_legacy_java_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			    struct cprof_error *err)
 {

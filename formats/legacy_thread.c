@@ -115,6 +115,21 @@ static int read_block(struct legacy *lp, struct line_scanner *sc, struct span *n
 	return 0;
 }
 
+/* The first line that is not blank or a comment decides (a line too long reads as empty). */
+enum cprof_probe cprof_legacy_thread_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	struct line_scanner sc;
+	bool cut, more;
+	(void)err;
+	lscan_init(&sc, (const char *)head, len);
+	while ((more = lscan_next_head(&sc, &cut)) && is_space_or_comment(sc.text))
+		;
+	if (cut)
+		return CPROF_PROBE_MAYBE;
+	struct span line = more ? sc.text : span_make((const char *)head, 0);
+	return match_threadz(line) || match_thread_start(line) ? CPROF_PROBE_MAYBE : CPROF_PROBE_NOT;
+}
+
 int cprof_legacy_thread_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			      struct cprof_error *err)
 {

@@ -156,6 +156,19 @@ bool lscan_next(struct line_scanner *s)
 	return true;
 }
 
+bool lscan_next_head(struct line_scanner *s, bool *cut)
+{
+	size_t rest = s->pos < s->len ? s->len - s->pos : 0;
+	*cut = false;
+	if (s->too_long)
+		return false;
+	if (rest < GO_MAX_TOKEN && !memchr(s->data + s->pos, '\n', rest)) {
+		*cut = true;
+		return false;
+	}
+	return lscan_next(s);
+}
+
 int lscan_err(const struct line_scanner *s, struct cprof_error *err)
 {
 	if (!s->too_long)

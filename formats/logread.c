@@ -13,6 +13,12 @@
  * a time from a fixed buffer. Memory is the buffer, whatever the input
  * size. A line longer than CPROF_LOG_MAX_LINE is cut there: no runtime
  * record is that long, and an endless line must not grow the buffer.
+ *
+ * A compressed log whose first 128 KiB (inflated) hold a NUL byte is
+ * refused there: it is no text log, and a gzip bomb of zeros would
+ * otherwise be inflated to its end. An uncompressed log is read whatever
+ * it holds (a NUL-filled hole left by copytruncate rotation, say); its
+ * size is what it is on disk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +30,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "cprof/formats.h"
 #include "cprof/runtime_logs.h"
 
 #define CHUNK (1u << 20)
@@ -124,6 +131,17 @@ int cprof_log_read(const char *path, cprof_line_fn fn, void *ctx, struct cprof_l
 		}
 		if (n == 0)
 			break;
+		if (st->bytes < CPROF_HEAD_BYTES && !gzdirect(gz)) {
+			size_t look = CPROF_HEAD_BYTES - st->bytes < (size_t)n ? CPROF_HEAD_BYTES - st->bytes : (size_t)n;
+			const char *nul = memchr(buf + have, '\0', look);
+			if (nul) {
+				rc = cprof_error_set(err, CPROF_E_FORMAT,
+						     "not a text log: NUL byte in the first %zu KiB inflated, at byte %llu",
+						     CPROF_HEAD_BYTES >> 10,
+						     (unsigned long long)(st->bytes + (uint64_t)(nul - (buf + have))));
+				break;
+			}
+		}
 		st->bytes += (uint64_t)n;
 		size_t len = have + (size_t)n;
 		size_t start = 0;

@@ -42,6 +42,12 @@
  *    1.19's pprof, which skips them: they are stored when they are varints
  *    and skipped otherwise, never an error.
  *
+ * One deliberate difference: a top-level field numbered 0, which protobuf
+ * does not have and pprof skips, makes the bytes "not a profile". So the
+ * first bytes of a hostile input (a gigabyte of zeros reads as field 0
+ * varints) rule profile.proto out before the rest is inflated
+ * (cprof_pprof_probe below).
+ *
  * The result is then checked like pprof's ParseData does (CheckValid); the
  * one check that needs the raw value count of a sample is done here, the
  * rest in cprof_profile_check_valid() (pprof_valid.c).
@@ -727,6 +733,9 @@ static int walk_top(struct dec *d, const uint8_t *start, const uint8_t **endp, s
 
 	for (at = p; (r = next_field(d, &p, end, &f)) > 0; at = p) {
 		switch (f.num) {
+		case 0:
+			/* no such field in protobuf; pprof skips it (see cprof_pprof_probe) */
+			return wire_fail(d, at, "invalid field number 0");
 		case 1:
 			if (want_len(d, &f) < 0)
 				return -1;
@@ -751,7 +760,7 @@ static int walk_top(struct dec *d, const uint8_t *start, const uint8_t **endp, s
 			}
 			ALLOC_GROW(d->str, d->nstr + 1, d->astr);
 			d->str[d->nstr++] = cprof_profile_strn(prof, (const char *)f.data, f.len);
-			if (d->str[0][0] != '\0')
+			if (d->nstr == 1 && f.len != 0) /* "\0" too, as in Go */
 				return wire_fail(d, at, "string_table[0] must be ''");
 			break;
 		case 9:
@@ -1008,6 +1017,73 @@ out:
 	free(t.comment);
 	free(t.st);
 	return ret;
+}
+
+/*
+ * The first-bytes rule: walk the top-level fields of the head as walk 1
+ * would and say NOT only on what makes decode() fail with CPROF_E_FORMAT
+ * whatever the rest of the input holds. Anything it does not model (the
+ * inside of messages, a second time_nanos, a string over -max_string that
+ * may fit) ends the walk with MAYBE: decode() then decides on the whole.
+ */
+enum cprof_probe cprof_pprof_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	const uint8_t *p = head, *end = head + len;
+	bool time_set = false, first_string = true;
+
+	(void)err;
+	while (p < end) {
+		const uint8_t *at = p;
+		uint64_t tag, v;
+		/* a varint cut by the end of the head may still end well */
+		if (get_varint(&p, end, &tag) < 0)
+			return end - at >= 10 ? CPROF_PROBE_NOT : CPROF_PROBE_MAYBE;
+		uint64_t num = tag >> 3;
+		int wt = (int)(tag & 7);
+		if (num == 0 || (wt != WT_VARINT && wt != WT_I64 && wt != WT_LEN && wt != WT_I32))
+			return CPROF_PROBE_NOT;
+		if (num == 9 && time_set)
+			return CPROF_PROBE_MAYBE; /* concatenated profiles, unless something before fails */
+		/* the wire type each known field must have: a payload that is there or not, it fails */
+		bool want_len_ = (num >= 1 && num <= 6) || num == 11;
+		bool want_var = (num >= 7 && num <= 10) || num == 12 || num == 14;
+		if ((want_len_ && wt != WT_LEN) || (want_var && wt != WT_VARINT) ||
+		    (num == 13 && wt != WT_VARINT && wt != WT_LEN))
+			return CPROF_PROBE_NOT;
+		switch (wt) {
+		case WT_VARINT:
+			if (get_varint(&p, end, &v) < 0)
+				return end - p >= 10 ? CPROF_PROBE_NOT : CPROF_PROBE_MAYBE;
+			if (num == 9 && v != 0)
+				time_set = true;
+			break;
+		case WT_I64:
+		case WT_I32:
+			if (end - p < (wt == WT_I64 ? 8 : 4))
+				return CPROF_PROBE_MAYBE;
+			p += wt == WT_I64 ? 8 : 4;
+			break;
+		default:
+			if (get_varint(&p, end, &v) < 0)
+				return end - p >= 10 ? CPROF_PROBE_NOT : CPROF_PROBE_MAYBE;
+			/* longer than any input under the size limit: "too much data" */
+			if (v > cprof_limits.max_inflated || v > cprof_limits.max_inflated - (uint64_t)(p - head))
+				return CPROF_PROBE_NOT;
+			if (num == 6) {
+				if (v > cprof_limits.max_string)
+					return CPROF_PROBE_MAYBE; /* the limit's error if it is all there */
+				/* string_table[0] must be "": it is not, or it is cut short */
+				if (first_string && v > 0)
+					return CPROF_PROBE_NOT;
+				first_string = false;
+			}
+			if (v > (uint64_t)(end - p))
+				return CPROF_PROBE_MAYBE;
+			p += v;
+			break;
+		}
+	}
+	return CPROF_PROBE_MAYBE;
 }
 
 int cprof_pprof_decode(const unsigned char *data, size_t len, struct cprof_profile **out,

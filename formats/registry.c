@@ -10,6 +10,14 @@
  * "concatenated profiles detected", a limit). Parsers set complete
  * messages ("parsing profile: ..." or "malformed profile: ...").
  *
+ * Each parser has a first-bytes rule (its probe, in its own file): what
+ * the first 128 KiB say about whether it may read the input. Files are read
+ * and inflated through cprof_profile_head_check(), which refuses an input
+ * as soon as its head rules every parser out (or the first one that would
+ * read it fails whatever follows), before the rest is inflated: a gzip
+ * bomb of zeros is "bufio.Scanner: token too long" (the heap text parser's
+ * error, pprof's too) after 128 KiB rather than after a gigabyte.
+ *
  * pprof also runs perf.data files ("PERFILE2") through the external
  * perf_to_profile converter; cprof does not.
  */
@@ -27,27 +35,51 @@ typedef int (*parse_fn)(const unsigned char *data, size_t len, struct cprof_prof
 struct parser {
 	const char *name;
 	parse_fn parse;
-	bool checks_valid; /* the parser already ran the validity check */
+	cprof_probe_fn probe; /* its first-bytes rule; NULL: the whole input decides */
+	bool checks_valid;    /* the parser already ran the validity check */
 };
 
 /* pprof's order (profile.go: ParseUncompressed, then parseLegacy's list). */
 static const struct parser parsers[] = {
-	{"profile.proto", cprof_pprof_decode, true},
-	{"binary CPU", cprof_legacy_cpu_parse, false},
-	{"heap text", cprof_legacy_heap_parse, false},
-	{"Go count", cprof_legacy_count_parse, false},
-	{"threadz", cprof_legacy_thread_parse, false},
-	{"contention text", cprof_legacy_contention_parse, false},
-	{"Java heapz/contentionz", cprof_legacy_java_parse, false},
+	{"profile.proto", cprof_pprof_decode, cprof_pprof_probe, true},
+	{"binary CPU", cprof_legacy_cpu_parse, cprof_legacy_cpu_probe, false},
+	{"heap text", cprof_legacy_heap_parse, cprof_legacy_heap_probe, false},
+	{"Go count", cprof_legacy_count_parse, cprof_legacy_count_probe, false},
+	{"threadz", cprof_legacy_thread_parse, cprof_legacy_thread_probe, false},
+	{"contention text", cprof_legacy_contention_parse, cprof_legacy_contention_probe, false},
+	{"Java heapz/contentionz", cprof_legacy_java_parse, cprof_legacy_java_probe, false},
 	/* not in pprof: Go heap dumps, by their header; stacks are dominator paths */
-	{"Go heap dump", cprof_heapdump_profile_parse, false},
+	{"Go heap dump", cprof_heapdump_profile_parse, cprof_heapdump_probe, false},
 	/* not in pprof: GODEBUG=allocfreetrace=1 logs, whose tracebacks the next would take */
-	{"allocation trace", cprof_allocfreetrace_parse, false},
+	{"allocation trace", cprof_allocfreetrace_parse, cprof_allocfreetrace_probe, false},
 	/* not in pprof: keep last, it looks for a goroutine header anywhere */
-	{"goroutine dump", cprof_goroutine_dump_parse, false},
+	{"goroutine dump", cprof_goroutine_dump_parse, cprof_goroutine_dump_probe, false},
 	/* not in pprof: folded stacks (FlameGraph), detected by every line's shape */
-	{"folded stacks", cprof_folded_parse, false},
+	{"folded stacks", cprof_folded_parse, cprof_folded_probe, false},
 };
+
+int cprof_profile_head_check(const unsigned char *head, size_t len, void *ctx, struct cprof_error *err)
+{
+	(void)ctx;
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(parsers); i++) {
+		enum cprof_probe r = parsers[i].probe ? parsers[i].probe(head, len, err) : CPROF_PROBE_MAYBE;
+		if (r == CPROF_PROBE_MAYBE)
+			return 0;
+		if (r == CPROF_PROBE_FAIL)
+			return -1;
+	}
+	return cprof_error_set(err, CPROF_E_FORMAT, "parsing profile: unrecognized profile format");
+}
+
+int cprof_text_head_check(const unsigned char *head, size_t len, void *ctx, struct cprof_error *err)
+{
+	(void)ctx;
+	const unsigned char *nul = memchr(head, '\0', len);
+	if (!nul)
+		return 0;
+	return cprof_error_set(err, CPROF_E_FORMAT, "not a text file: NUL byte in the first %zu KiB, at byte %zu",
+			       CPROF_HEAD_BYTES >> 10, (size_t)(nul - head));
+}
 
 /* The count limits (cprof_limits), checked once whatever the parser. */
 static int check_counts(const struct cprof_profile *p, struct cprof_error *err)
@@ -114,18 +146,7 @@ int cprof_parse_profile(const unsigned char *data, size_t len, struct cprof_prof
 /* The bytes of path, inflated when gzip; 0, or -1 with err set. */
 static int load(const char *path, struct strbuf *bytes, struct cprof_error *err)
 {
-	struct strbuf raw = STRBUF_INIT;
-	int gz = -1;
-
-	if (cprof_read_file(path, &raw, err) == 0)
-		gz = cprof_gunzip((const unsigned char *)raw.buf, raw.len, bytes, err);
-	if (gz == 0) { /* not gzip: the bytes as read */
-		struct strbuf t = raw;
-		raw = *bytes;
-		*bytes = t;
-	}
-	strbuf_release(&raw);
-	return gz < 0 ? -1 : 0;
+	return cprof_read_input(path, bytes, cprof_profile_head_check, NULL, err);
 }
 
 int cprof_read_profile(const char *path, struct cprof_profile **out, struct cprof_error *err)

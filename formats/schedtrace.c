@@ -71,11 +71,12 @@ const char *cprof_g_state_name(unsigned i)
 void cprof_schedlog_init(struct cprof_schedlog *log)
 {
 	memset(log, 0, sizeof(*log));
+	cprof_schedstats_init(&log->stats);
 }
 
 void cprof_schedlog_release(struct cprof_schedlog *log)
 {
-	free(log->s);
+	cprof_schedstats_release(&log->stats);
 	cprof_schedlog_init(log);
 }
 
@@ -219,9 +220,9 @@ static bool parse_summary(struct cur *c, struct cprof_sched_sample *s)
 /* The current sample, when the detail block belongs to one. */
 static struct cprof_sched_sample *detail_sample(struct cprof_schedlog *log)
 {
-	if (!log->ns || !log->s[log->ns - 1].detail)
+	if (!log->ns || !log->last.detail)
 		return NULL;
-	return &log->s[log->ns - 1];
+	return &log->last;
 }
 
 /* "P<n>: status=..." at c (after "P<n>: "). */
@@ -361,7 +362,7 @@ static void add_sample(struct cprof_schedlog *log, struct cprof_sched_sample *s)
 	if (!log->runs)
 		log->runs = 1;
 	if (log->ns) {
-		const struct cprof_sched_sample *prev = &log->s[log->ns - 1];
+		const struct cprof_sched_sample *prev = &log->last;
 		if (s->t_ms + log->time_offset_ms < prev->t_ms) {
 			/* the clock restarted: another run of the program (or another file) */
 			log->runs++;
@@ -372,8 +373,11 @@ static void add_sample(struct cprof_schedlog *log, struct cprof_sched_sample *s)
 	s->run = log->runs - 1;
 	if (s->detail)
 		log->detail.samples++;
-	ALLOC_GROW(log->s, log->ns + 1, log->alloc_s);
-	log->s[log->ns++] = *s;
+	/* the sample before is complete now (its scheddetail lines came before this one) */
+	if (log->ns)
+		cprof_schedstats_add(&log->stats, &log->last);
+	log->last = *s;
+	log->ns++;
 }
 
 /* The bytes a record can start with: the scan skips every other byte in a tight loop. */
@@ -451,4 +455,14 @@ void cprof_schedlog_line_fn(void *ctx, const char *line, size_t len)
 void cprof_schedlog_parse_buffer(struct cprof_schedlog *log, const char *buf, size_t len)
 {
 	cprof_log_split(buf, len, cprof_schedlog_line_fn, log);
+	cprof_schedlog_finish(log);
+}
+
+void cprof_schedlog_finish(struct cprof_schedlog *log)
+{
+	if (log->finished)
+		return;
+	if (log->ns)
+		cprof_schedstats_add(&log->stats, &log->last);
+	log->finished = true;
 }

@@ -105,10 +105,7 @@ static const char *base_name(const char *p)
 /* Characters (runes) of s, as Go's %-40s counts them. */
 static size_t runes(const char *s)
 {
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
+	return cprof_utf8_runes(s, strlen(s));
 }
 
 static void print_routine(const struct cprof_report *rpt, struct dsym *s, const struct asm_list *insts,

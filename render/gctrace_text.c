@@ -176,7 +176,7 @@ static void report(struct strbuf *out, const struct cprof_gc_summary *s, const s
 		strbuf_addf(out, "\nWorst pauses\n%10s %10s %10s %10s  %s\n", "GC", "at (s)", "pause (ms)",
 			    "mark (ms)", "heap (MB: start->end->live, goal)");
 		for (size_t i = 0; i < s->nworst; i++) {
-			const struct cprof_gc *g = &log->gc[s->worst[i]];
+			const struct cprof_gc *g = &s->worst[i];
 			strbuf_addf(out, "%10llu ", (unsigned long long)g->num);
 			rt_num(out, 10, 3, g->at_s);
 			strbuf_addch(out, ' ');

@@ -52,105 +52,13 @@
 #include <string.h>
 
 #include "cprof/report.h"
+#include "render/tabwriter.h"
 
-/* ---- Go's text/tabwriter, for the "#\t..." comment columns ------------------- */
-
-struct tw_cell {
-	size_t off, len, width;
-};
-
-struct tw {
-	const char *text;
-	struct tw_cell **cells; /* per line */
-	size_t *ncells;
-	size_t nlines;
-	size_t widths[16];
-	size_t nwidths;
-	struct strbuf *out;
-};
-
-static void tw_pad(struct tw *t, size_t textw, size_t cellw)
-{
-	cellw = (cellw + 7) / 8 * 8;
-	strbuf_addchars(t->out, '\t', (cellw - textw + 7) / 8);
-}
-
-static void tw_write_lines(struct tw *t, size_t l0, size_t l1)
-{
-	for (size_t i = l0; i < l1; i++) {
-		for (size_t j = 0; j < t->ncells[i]; j++) {
-			const struct tw_cell *c = &t->cells[i][j];
-			strbuf_add(t->out, t->text + c->off, c->len);
-			if (j < t->nwidths)
-				tw_pad(t, c->width, t->widths[j]);
-		}
-		strbuf_addch(t->out, '\n');
-	}
-}
-
-static void tw_format(struct tw *t, size_t l0, size_t l1)
-{
-	size_t col = t->nwidths;
-	for (size_t this = l0; this < l1; this++) {
-		if (col + 1 >= t->ncells[this])
-			continue;
-		tw_write_lines(t, l0, this);
-		l0 = this;
-		size_t width = 1; /* minwidth */
-		for (; this < l1 && col + 1 < t->ncells[this]; this++)
-			if (t->cells[this][col].width + 1 > width)
-				width = t->cells[this][col].width + 1;
-		if (t->nwidths < CPROF_ARRAY_SIZE(t->widths)) {
-			t->widths[t->nwidths++] = width;
-			tw_format(t, l0, this);
-			t->nwidths--;
-		} else {
-			tw_write_lines(t, l0, this);
-		}
-		l0 = this;
-		if (this == l1)
-			break;
-	}
-	tw_write_lines(t, l0, l1);
-}
-
-/* Align text (whole lines, each ending in '\n') into out. */
+/* Align text (whole lines) as the runtime's tabwriter.NewWriter(w, 1, 8, 1, '\t', 0) does. */
 static void tabwriter(const struct strbuf *in, struct strbuf *out)
 {
-	struct tw t = {0};
-	size_t alines = 0;
-	t.text = in->buf;
-	t.out = out;
-	for (size_t pos = 0; pos < in->len;) {
-		const char *nl = memchr(in->buf + pos, '\n', in->len - pos);
-		size_t end = nl ? (size_t)(nl - in->buf) : in->len;
-		ALLOC_GROW(t.cells, t.nlines + 1, alines);
-		t.ncells = cprof_xrealloc(t.ncells, alines * sizeof(*t.ncells));
-		size_t n = 0, acells = 0;
-		struct tw_cell *cells = NULL;
-		for (size_t s = pos;;) {
-			const char *tab = memchr(in->buf + s, '\t', end - s);
-			size_t e = tab ? (size_t)(tab - in->buf) : end;
-			ALLOC_GROW(cells, n + 1, acells);
-			cells[n].off = s;
-			cells[n].len = e - s;
-			cells[n].width = 0;
-			for (size_t k = s; k < e; k++) /* runes, as utf8.RuneCount */
-				cells[n].width += ((unsigned char)in->buf[k] & 0xc0) != 0x80;
-			n++;
-			if (!tab)
-				break;
-			s = e + 1;
-		}
-		t.cells[t.nlines] = cells;
-		t.ncells[t.nlines++] = n;
-		pos = end + 1;
-	}
-	tw_format(&t, 0, t.nlines);
-	for (size_t i = 0; i < t.nlines; i++)
-		free(t.cells[i]);
-	free(t.cells);
-	free(t.ncells);
+	static const struct go_tabwriter tw = {.minwidth = 1, .tabwidth = 8, .padding = 1, .padchar = '\t'};
+	go_tabwriter_write(&tw, in->buf, in->len, out);
 }
 
 /* ---- stacks -------------------------------------------------------------------- */

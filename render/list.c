@@ -78,6 +78,11 @@ static void value_or_dot(const struct cprof_report *rpt, int64_t v, struct strbu
 		cprof_report_format_value(rpt, v, buf);
 }
 
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
 /* pprof's getSourceFromFile window and lines, appended to out; -1 on a file error. */
 static int print_file(const struct cprof_report *rpt, struct cprof_source_reader *reader, const char *file,
 		      const struct group *fg, struct strbuf *out)
@@ -85,15 +90,16 @@ static int print_file(const struct cprof_report *rpt, struct cprof_source_reader
 	const int64_t margin = 5;
 	int64_t start, end;
 	const struct cprof_node *first = fg->nodes[0];
-	start = first->info.start_line ? first->info.start_line : first->info.lineno - margin;
-	end = first->info.lineno + margin;
+	/* line numbers come from the profile: the window wraps around int64 as Go's does */
+	start = first->info.start_line ? first->info.start_line : wrap_add(first->info.lineno, -margin);
+	end = wrap_add(first->info.lineno, margin);
 	for (size_t i = 0; i < fg->n; i++) {
 		int64_t ln = fg->nodes[i]->info.lineno;
-		int64_t ns = fg->nodes[i]->info.start_line ? fg->nodes[i]->info.start_line : ln - margin;
+		int64_t ns = fg->nodes[i]->info.start_line ? fg->nodes[i]->info.start_line : wrap_add(ln, -margin);
 		if (ns < start)
 			start = ns; /* pprof's quirk: a node that lowers the start does not raise the end */
-		else if (ln + margin > end)
-			end = ln + margin;
+		else if (wrap_add(ln, margin) > end)
+			end = wrap_add(ln, margin);
 	}
 	if (start < 1)
 		start = 1;
@@ -101,7 +107,7 @@ static int print_file(const struct cprof_report *rpt, struct cprof_source_reader
 	for (int64_t l = start; l <= end; l++) {
 		const char *text;
 		size_t len;
-		if (!cprof_source_line(reader, file, l, &text, &len))
+		if (!cprof_source_line(reader, file, l, &text, &len) || l == INT64_MAX)
 			break;
 		int64_t flat = 0, cum = 0;
 		for (size_t i = 0; i < fg->n; i++) {

@@ -210,6 +210,8 @@ void cprof_report_profile_labels(const struct cprof_report *rpt, struct strbuf *
 		strbuf_addstr(out, l.v[i]);
 		strbuf_addch(out, '\n');
 	}
+	if (l.n == 0) /* Println of the lines joined: an empty line */
+		strbuf_addch(out, '\n');
 	line_list_release(&l);
 }
 

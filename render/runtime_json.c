@@ -312,7 +312,7 @@ static void gc_body(struct strbuf *out, const void *sum, const void *logp)
 
 	open_arr(out, "worst_gcs");
 	for (size_t i = 0; i < s->nworst && log; i++) {
-		const struct cprof_gc *g = &log->gc[s->worst[i]];
+		const struct cprof_gc *g = &s->worst[i];
 		open_obj(out, NULL);
 		kv_num(out, "gc", (double)g->num);
 		kv_num(out, "at_seconds", g->at_s);

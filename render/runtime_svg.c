@@ -335,10 +335,15 @@ static void layout(struct strbuf *out, struct panel *cur, struct panel *base, si
 
 #define GC_ROWS 3
 
+/*
+ * One point per run of GCs (src/runtime/gcstats.c): per GC while the log
+ * has few enough, then the largest figure of each run of neighbours.
+ */
 static void gc_panels(const struct cprof_gclog *log, const struct cprof_gc_summary *s, struct panel *p,
 		      const char *tag)
 {
-	size_t n = log->ngc;
+	const struct cprof_gcstats *st = &log->stats;
+	size_t n = st->nrun;
 	memset(p, 0, sizeof(*p) * GC_ROWS);
 	snprintf(p[0].title, sizeof(p[0].title), "%s%sHeap (MB)", tag ? tag : "", tag ? ": " : "");
 	snprintf(p[1].title, sizeof(p[1].title), "%s%sStop-the-world pause per GC (ms; forced in red)",
@@ -363,27 +368,25 @@ static void gc_panels(const struct cprof_gclog *log, const struct cprof_gc_summa
 	series_alloc(&p[2].s[0], n);
 
 	for (size_t i = 0; i < n; i++) {
-		const struct cprof_gc *g = &log->gc[i];
-		double x = s->timed ? g->at_s : (double)g->num;
-		if (s->timed && !isfinite(x))
+		const struct cprof_gc_run *r = &st->run[i];
+		double x = s->timed ? r->at_s : (double)r->num;
+		if (s->timed && (!r->timed || !isfinite(x)))
 			continue;
-		int64_t v[4] = {g->heap_start_mb, g->heap_end_mb, g->heap_live_mb, g->heap_goal_mb};
+		int64_t v[4] = {r->heap_start_max, r->heap_end_max, r->live_max, r->goal_max};
 		for (int k = 0; k < 4; k++) {
 			struct series *se = &p[0].s[k];
 			se->x[se->n] = x;
 			se->y[se->n++] = v[k] >= 0 ? (double)v[k] : NAN;
 		}
 		struct series *ps = &p[1].s[0];
-		hot[ps->n] = g->forced;
+		hot[ps->n] = r->nforced > 0;
 		ps->x[ps->n] = x;
-		ps->y[ps->n++] = g->pause_ms;
-		/* GC CPU of the interval from this GC's start to the next one's */
-		const struct cprof_gc *next = i + 1 < n ? &log->gc[i + 1] : NULL;
-		if (s->timed && next && isfinite(next->at_s) && next->at_s > g->at_s && g->procs > 0 &&
-		    isfinite(g->gc_cpu_ms)) {
+		ps->y[ps->n++] = r->npause ? r->pause_max : NAN;
+		/* GC CPU of the intervals from each GC's start to the next one's */
+		if (s->timed && r->nchart) {
 			struct series *cs = &p[2].s[0];
 			cs->x[cs->n] = x;
-			cs->y[cs->n++] = 100 * g->gc_cpu_ms / ((next->at_s - g->at_s) * 1000 * g->procs);
+			cs->y[cs->n++] = 100 * r->chart_cpu / r->chart_den;
 		}
 	}
 	for (int r = 0; r < GC_ROWS; r++)
@@ -452,7 +455,8 @@ static void sched_panels(const struct cprof_schedlog *log, const struct cprof_sc
 	memset(p, 0, sizeof(*p) * SCHED_ROWS);
 	for (int r = 0; r < SCHED_ROWS; r++)
 		snprintf(p[r].title, sizeof(p[r].title), "%s%s%s", tag ? tag : "", tag ? ": " : "", names[r]);
-	size_t n = log->ns;
+	const struct cprof_schedstats *st = &log->stats;
+	size_t n = st->nrun;
 	p[0].ns = 1;
 	p[0].s[0] = (struct series){"utilisation", "#1f77b4", NULL, LINE, NULL, NULL, 0, NULL};
 	p[1].ns = 3;
@@ -466,14 +470,16 @@ static void sched_panels(const struct cprof_schedlog *log, const struct cprof_sc
 	for (int r = 0; r < SCHED_ROWS; r++)
 		for (size_t k = 0; k < p[r].ns; k++)
 			series_alloc(&p[r].s[k], n);
+	/* one point per run of samples (src/runtime/schedstats.c): a sample, or the means of neighbours */
 	for (size_t i = 0; i < n; i++) {
-		const struct cprof_sched_sample *x = &log->s[i];
-		double t = x->t_ms / 1000, busy = x->gomaxprocs - x->idleprocs;
+		const struct cprof_sched_run *x = &st->run[i];
+		double t = x->acc.t0 / 1000, c = (double)x->acc.n;
 		double v[SCHED_ROWS][3] = {
-			{100 * busy / x->gomaxprocs, 0, 0},
-			{x->runqueue, x->nlocal ? x->local_sum : NAN, x->nlocal ? x->local_max : NAN},
-			{x->threads, x->idlethreads >= 0 ? x->idlethreads : NAN,
-			 x->idlethreads >= 0 ? fmax(0, x->threads - x->idlethreads - busy) : NAN},
+			{x->acc.util_sum / c, 0, 0},
+			{x->runqueue_sum / c, x->nlocal ? x->local_sum_sum / x->nlocal : NAN,
+			 x->nlocal ? x->local_max_sum / x->nlocal : NAN},
+			{x->threads_sum / c, x->nidle ? x->idle_sum / x->nidle : NAN,
+			 x->acc.noffp ? x->acc.offp_sum / (double)x->acc.noffp : NAN},
 		};
 		for (int r = 0; r < SCHED_ROWS; r++)
 			for (size_t k = 0; k < p[r].ns; k++) {

@@ -14,7 +14,8 @@
  *   "\n"
  *
  * through Go's text/tabwriter (minwidth 0, tabwidth 0, padding 1, pad
- * ' ', AlignRight), emulated below. Amounts are measurement.Scale of the
+ * ' ', AlignRight; render/tabwriter.c), which also gives a 0xff byte in
+ * a label its meaning there (an escape). Amounts are measurement.Scale of the
  * raw sample values (no -mean divisor, no -divide_by) to the -unit as
  * given ("minimum" picks a unit per amount). Numeric label values become
  * strings first, ScaledLabel(v, unit of the key, -unit), so values that
@@ -26,128 +27,7 @@
 
 #include "cprof/units.h"
 #include "render/report_graph.h"
-
-/* ---- Go's text/tabwriter --------------------------------------------------------- */
-
-/*
- * The subset of text/tabwriter that pprof's writers use: cells end at a
- * tab, a line that holds a single cell flushes the pending block, a
- * column's width is the widest cell of the run of consecutive lines that
- * have that column, plus padding; the last cell of a line takes no part
- * in alignment. Widths count runes (utf8.RuneCount), as Go does.
- */
-struct tw_cell {
-	size_t off, size, width;
-};
-
-struct tabwriter {
-	const char *text;
-	struct tw_cell *cells;
-	size_t ncells, acells;
-	size_t *line_first; /* first cell of each line; line i has cells [first[i], first[i+1]) */
-	size_t nlines, alines;
-	size_t *widths;
-	size_t nwidths, awidths;
-	size_t minwidth, padding;
-	bool align_right;
-	struct strbuf *out;
-};
-
-static size_t tw_line_len(const struct tabwriter *w, size_t line)
-{
-	size_t end = line + 1 < w->nlines ? w->line_first[line + 1] : w->ncells;
-	return end - w->line_first[line];
-}
-
-static void tw_write_lines(struct tabwriter *w, size_t line0, size_t line1)
-{
-	for (size_t i = line0; i < line1; i++) {
-		size_t n = tw_line_len(w, i);
-		for (size_t j = 0; j < n; j++) {
-			const struct tw_cell *c = &w->cells[w->line_first[i] + j];
-			size_t pad = j < w->nwidths && w->widths[j] > c->width ? w->widths[j] - c->width : 0;
-			if (c->size == 0) {
-				strbuf_addchars(w->out, ' ', pad);
-			} else if (w->align_right) {
-				strbuf_addchars(w->out, ' ', pad);
-				strbuf_add(w->out, w->text + c->off, c->size);
-			} else {
-				strbuf_add(w->out, w->text + c->off, c->size);
-				strbuf_addchars(w->out, ' ', pad);
-			}
-		}
-		strbuf_addch(w->out, '\n');
-	}
-}
-
-/* Go's Writer.format: align column `column` over [line0, line1) and recurse to the right. */
-static void tw_format(struct tabwriter *w, size_t line0, size_t line1)
-{
-	size_t column = w->nwidths;
-	for (size_t this = line0; this < line1; this++) {
-		if (column + 1 >= tw_line_len(w, this))
-			continue;
-		tw_write_lines(w, line0, this);
-		line0 = this;
-		size_t width = w->minwidth;
-		for (; this < line1; this++) {
-			if (column + 1 >= tw_line_len(w, this))
-				break;
-			size_t cw = w->cells[w->line_first[this] + column].width + w->padding;
-			if (cw > width)
-				width = cw;
-		}
-		ALLOC_GROW(w->widths, w->nwidths + 1, w->awidths);
-		w->widths[w->nwidths++] = width;
-		tw_format(w, line0, this);
-		w->nwidths--;
-		line0 = this;
-	}
-	tw_write_lines(w, line0, line1);
-}
-
-static void tw_flush(struct tabwriter *w)
-{
-	tw_format(w, 0, w->nlines);
-	w->ncells = w->nlines = 0;
-}
-
-/* Run text (every line ending in '\n') through the tabwriter into out. */
-static void tabwriter_text(const char *text, size_t len, size_t minwidth, size_t padding,
-			   bool align_right, struct strbuf *out)
-{
-	struct tabwriter w = {.text = text, .minwidth = minwidth, .padding = padding,
-			      .align_right = align_right, .out = out};
-	size_t start = 0, width = 0, line_cells = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)text[i];
-		if (ch != '\t' && ch != '\v' && ch != '\n' && ch != '\f') {
-			width += (ch & 0xC0) != 0x80;
-			continue;
-		}
-		if (line_cells == 0) {
-			ALLOC_GROW(w.line_first, w.nlines + 1, w.alines);
-			w.line_first[w.nlines++] = w.ncells;
-		}
-		ALLOC_GROW(w.cells, w.ncells + 1, w.acells);
-		w.cells[w.ncells++] = (struct tw_cell){start, i - start, width};
-		line_cells++;
-		start = i + 1;
-		width = 0;
-		if (ch == '\n' || ch == '\f') {
-			if (ch == '\f' || line_cells == 1)
-				tw_flush(&w);
-			line_cells = 0;
-		}
-	}
-	if (line_cells)
-		tw_flush(&w);
-	if (start < len) /* an unterminated last line */
-		strbuf_add(out, text + start, len - start);
-	free(w.cells);
-	free(w.line_first);
-	free(w.widths);
-}
+#include "render/tabwriter.h"
 
 /* ---- the report ------------------------------------------------------------------ */
 
@@ -246,7 +126,9 @@ int cprof_render_tags(struct cprof_report *rpt, struct strbuf *out, struct cprof
 		strbuf_addch(&text, '\n');
 		k = end;
 	}
-	tabwriter_text(text.buf, text.len, 0, 1, true, out);
+	static const struct go_tabwriter tw = {.minwidth = 0, .tabwidth = 0, .padding = 1, .padchar = ' ',
+					       .align_right = true};
+	go_tabwriter_write(&tw, text.buf, text.len, out);
 
 	strbuf_release(&text);
 	strbuf_release(&pct);

@@ -54,7 +54,8 @@ static void label_lines(const struct cprof_label_unit *units, size_t nunits,
 				unit = u;
 		}
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%10s:  ", l->key);
+		strbuf_addpad(&sb, l->key, 10);
+		strbuf_addstr(&sb, ":  ");
 		bool first = true;
 		for (uint32_t j = i; j < s->nlabel; j++) {
 			const struct cprof_label *m = &s->label[j];

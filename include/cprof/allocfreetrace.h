@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "cprof/error.h"
+#include "cprof/formats.h"
 #include "cprof/profile.h"
 #include "cprof/regex.h"
 #include "cprof/runtime_logs.h"
@@ -185,6 +186,8 @@ struct cprof_profile *cprof_aftlog_to_profile(const struct cprof_aftlog *log);
  * cprof_allocfreetrace_detect() holds; CPROF_E_CORRUPT or CPROF_E_LIMIT
  * for a log that fails ("parsing profile: allocfreetrace line N: ...").
  */
+/* Its first-bytes rule (formats.h): a log is text, without NUL bytes. */
+enum cprof_probe cprof_allocfreetrace_probe(const unsigned char *head, size_t len, struct cprof_error *err);
 int cprof_allocfreetrace_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			       struct cprof_error *err);
 

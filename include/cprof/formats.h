@@ -42,6 +42,55 @@ int cprof_read_file(const char *path, struct strbuf *out, struct cprof_error *er
 int cprof_gunzip(const unsigned char *data, size_t len, struct strbuf *out, struct cprof_error *err);
 
 /*
+ * First-bytes rules. A gzip bomb (a megabyte holding a gigabyte of zeros)
+ * should be refused once its first bytes show that it cannot be what the
+ * caller reads, not after inflating up to the limit: a head check looks at
+ * the first CPROF_HEAD_BYTES of an input's content (inflated) before the
+ * rest is read or inflated. It returns 0 to go on, or -1 with err set to
+ * refuse the input; it must refuse only what reading the whole input
+ * would refuse, with the same error. 128 KiB: Go's text parsers fail on a
+ * line of 64 KiB ("bufio.Scanner: token too long"), so the head shows
+ * whether any line that starts in its first half is one.
+ */
+#define CPROF_HEAD_BYTES ((size_t)128 << 10)
+typedef int (*cprof_head_check)(const unsigned char *head, size_t len, void *ctx, struct cprof_error *err);
+
+/*
+ * Read a file (or stdin for "-") whole into out, inflated when it is gzip
+ * (bounded by cprof_limits.max_inflated), calling check (may be NULL) on
+ * the first CPROF_HEAD_BYTES of the content when there are more. Returns
+ * 0 or -1 with err set.
+ */
+int cprof_read_input(const char *path, struct strbuf *out, cprof_head_check check, void *ctx,
+		     struct cprof_error *err);
+
+/*
+ * What the first bytes of an input say about one format: each parser's
+ * first-bytes rule (the parsers' probes below). head holds the first len
+ * bytes of an input at least that long.
+ */
+enum cprof_probe {
+	CPROF_PROBE_MAYBE, /* it may be this format: read on */
+	CPROF_PROBE_NOT,   /* the parser says "not this format" (CPROF_E_FORMAT) whatever follows */
+	CPROF_PROBE_FAIL,  /* the parser fails with the error now in err, whatever follows */
+};
+typedef enum cprof_probe (*cprof_probe_fn)(const unsigned char *head, size_t len, struct cprof_error *err);
+
+/*
+ * The registry's head check (a cprof_head_check, ctx unused): the probes
+ * in the parsers' order; the input is refused when none may read it (with
+ * "unrecognized profile format") or when the first that does not say
+ * "not mine" fails.
+ */
+int cprof_profile_head_check(const unsigned char *head, size_t len, void *ctx, struct cprof_error *err);
+
+/*
+ * A head check for inputs that must be text: a NUL byte in the head refuses
+ * them ("not a text file: NUL byte in the first 128 KiB, at byte N").
+ */
+int cprof_text_head_check(const unsigned char *head, size_t len, void *ctx, struct cprof_error *err);
+
+/*
  * Parse bytes (already inflated) as any supported format. *out is a new
  * profile on success, checked with cprof_profile_check_valid(). Errors
  * follow pprof: empty input is "empty input file", a second time_nanos is
@@ -77,6 +126,15 @@ int cprof_pprof_decode(const unsigned char *data, size_t len, struct cprof_profi
 int cprof_pprof_decode_consume(unsigned char *data, size_t len, struct cprof_profile **out,
 			       struct cprof_error *err, bool *released);
 /*
+ * The first-bytes rule of profile.proto: CPROF_PROBE_NOT when a top-level
+ * field in head is one pprof's decoder rejects (a wire type other than 0,
+ * 1, 2, 5, a known field with the wrong wire type, a varint of more than
+ * 10 bytes, a first string that is not empty, a length that cannot fit
+ * under -max_input_size) or has the number 0 (which the protobuf encoding
+ * does not have; pprof would skip it).
+ */
+enum cprof_probe cprof_pprof_probe(const unsigned char *head, size_t len, struct cprof_error *err);
+/*
  * A function the profile.proto decoder calls, in the calling thread, once
  * a profile's mappings are decoded and before its locations and samples
  * are (p then holds the header and the mappings only): the main binary can
@@ -108,6 +166,13 @@ int cprof_legacy_contention_parse(const unsigned char *data, size_t len, struct 
 				  struct cprof_error *err);
 int cprof_legacy_java_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			    struct cprof_error *err);
+/* Their first-bytes rules: the header (binary CPU) or first lines they decide on. */
+enum cprof_probe cprof_legacy_cpu_probe(const unsigned char *head, size_t len, struct cprof_error *err);
+enum cprof_probe cprof_legacy_heap_probe(const unsigned char *head, size_t len, struct cprof_error *err);
+enum cprof_probe cprof_legacy_count_probe(const unsigned char *head, size_t len, struct cprof_error *err);
+enum cprof_probe cprof_legacy_thread_probe(const unsigned char *head, size_t len, struct cprof_error *err);
+enum cprof_probe cprof_legacy_contention_probe(const unsigned char *head, size_t len, struct cprof_error *err);
+enum cprof_probe cprof_legacy_java_probe(const unsigned char *head, size_t len, struct cprof_error *err);
 
 /*
  * Folded stacks (formats/folded.c): "root;...;leaf <count>" per line, as
@@ -117,6 +182,8 @@ int cprof_legacy_java_parse(const unsigned char *data, size_t len, struct cprof_
  */
 int cprof_folded_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 		       struct cprof_error *err);
+/* Its first-bytes rule: a complete line in head that is not blank, a comment or a stack. */
+enum cprof_probe cprof_folded_probe(const unsigned char *head, size_t len, struct cprof_error *err);
 
 /*
  * Use what a Go debug=1 text profile's '#' comment lines say, which pprof

@@ -43,6 +43,7 @@
 #include <stdint.h>
 
 #include "cprof/error.h"
+#include "cprof/formats.h"
 #include "cprof/profile.h"
 #include "cprof/regex.h"
 #include "cprof/strbuf.h"
@@ -68,6 +69,8 @@
  */
 int cprof_goroutine_dump_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 			       struct cprof_error *err);
+/* Its first-bytes rule: a NUL byte in head (a dump is text; the parser refuses any NUL). */
+enum cprof_probe cprof_goroutine_dump_probe(const unsigned char *head, size_t len, struct cprof_error *err);
 
 /* ---- the summary (src/runtime/goroutines.c) -------------------------------------- */
 

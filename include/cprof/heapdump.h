@@ -41,6 +41,7 @@
 
 #include "cprof/arena.h"
 #include "cprof/error.h"
+#include "cprof/formats.h"
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
 
@@ -437,6 +438,8 @@ struct cprof_profile *cprof_heapgraph_profile(const struct cprof_heapgraph *g);
  */
 int cprof_heapdump_profile_parse(const unsigned char *data, size_t len, struct cprof_profile **out,
 				 struct cprof_error *err);
+/* Its first-bytes rule (formats.h): a heap dump starts with its header. */
+enum cprof_probe cprof_heapdump_probe(const unsigned char *head, size_t len, struct cprof_error *err);
 /* The binary named on the command line, for the dumps read as profiles next; NULL: none. */
 void cprof_heapdump_set_binary(const char *path);
 

@@ -139,7 +139,7 @@ void cprof_report_init(struct cprof_report *rpt, struct cprof_profile *prof,
 /* pprof's rpt.formatValue: v × ratio truncated, scaled to the output unit. */
 void cprof_report_format_value(const struct cprof_report *rpt, int64_t v, struct strbuf *out);
 
-/* ProfileLabels (File/Build ID/comments/Type/Time/Duration), one per line. */
+/* ProfileLabels (File/Build ID/comments/Type/Time/Duration), one per line; an empty line when there is none (pprof prints them joined with Println). */
 void cprof_report_profile_labels(const struct cprof_report *rpt, struct strbuf *out);
 
 /* Renderers (one file each under render/). Each appends its whole output to out. */

@@ -22,9 +22,12 @@
  * Records are recognised by the shape of the text, never by a Go version,
  * anywhere in a line (log prefixes, interleaved program output). Lines that
  * carry no record are counted and skipped; nothing in a log is an error.
- * Memory grows with the number of GCs (or schedtrace samples) only: a
- * handful of numbers each (struct cprof_gc, struct cprof_sched_sample);
- * everything else is aggregated as it streams.
+ * Memory is bounded whatever the length of the log: records are
+ * aggregated as they stream (struct cprof_gcstats, struct
+ * cprof_schedstats), percentiles from the distinct values and their
+ * counts, minimum mutator utilisation over the GCs of the last second,
+ * and what needs the whole span first (time slices, thirds) from runs of
+ * consecutive records, one record each up to a bound, merged beyond it.
  *
  * Absent figures: integer fields hold -1, floating fields NaN.
  */
@@ -149,6 +152,112 @@ struct cprof_pacer_stats {
 	double util_sum, util_goal_sum; /* mark CPU utilisation, actual and goal, in % */
 };
 
+/* ---- streaming aggregates (src/runtime/gcstats.c) ---- */
+
+/* mean/min/max of one figure over samples (NaN when there was none). */
+struct cprof_mmm {
+	size_t count;
+	double mean, min, max;
+};
+
+
+/*
+ * A distribution kept as its distinct values and their counts: exact
+ * nearest-rank percentiles in memory that grows with the distinct values,
+ * not with the values. gctrace prints its times with two significant
+ * digits (whole ms from 10 ms), so millions of GCs make a few thousand.
+ * Past CPROF_VALCOUNT_MAX distinct values (a synthetic or hostile log)
+ * values are rounded to 11 significant bits from then on, the held ones
+ * too: percentiles then within 0.05%; count, total, min and max stay exact.
+ */
+#define CPROF_VALCOUNT_MAX (1u << 17)
+struct cprof_valcount_ent {
+	double key;
+	uint64_t count; /* 0: an empty slot */
+};
+struct cprof_valcount {
+	struct cprof_valcount_ent *ent;
+	size_t size, used; /* open addressing; size 0 or a power of 2 */
+	bool rounded;
+	size_t n;
+	double total, min, max; /* total summed in the order the values came */
+};
+
+/* One GC as minimum mutator utilisation sees it (see src/runtime/gcstats.c). */
+struct cprof_mmu_unit {
+	double t, f, m, L, l, cum;
+};
+
+/*
+ * Minimum mutator utilisation as the GCs stream: the GCs held are those of
+ * the last window length and those whose windows are still open (a second's
+ * worth), at most CPROF_MMU_RING_MAX; in a log with more GCs than that in a
+ * second the oldest are let go early, and the figure may come out high.
+ */
+#define CPROF_MMU_MAX_WINDOWS 16
+#define CPROF_MMU_RING_MAX (1u << 16)
+struct cprof_mmu_stream {
+	struct cprof_mmu_unit *u; /* a ring: unit i at u[i & (cap - 1)] */
+	size_t cap, max_ring;     /* max_ring: CPROF_MMU_RING_MAX unless set lower (tests); a power of 2 */
+	uint64_t lo, hi; /* units lo..hi-1 held; units are numbered from 1 */
+	double t0, end, cum; /* the first start, the last end, the time lost before the next unit */
+	size_t nw;
+	double w[CPROF_MMU_MAX_WINDOWS], worst[CPROF_MMU_MAX_WINDOWS];
+	uint64_t ab[CPROF_MMU_MAX_WINDOWS];  /* the first unit whose windows that start in it wait */
+	uint64_t cd[CPROF_MMU_MAX_WINDOWS];  /* the first unit whose windows that end in it wait */
+	uint64_t jab[CPROF_MMU_MAX_WINDOWS], jbb[CPROF_MMU_MAX_WINDOWS], jcd[CPROF_MMU_MAX_WINDOWS]; /* cursors */
+	bool start_done[CPROF_MMU_MAX_WINDOWS];
+	bool overflowed;
+};
+
+/*
+ * Consecutive GCs summed up, for what needs the whole span of the log
+ * before it knows where a GC goes (the time slices, the live-heap thirds,
+ * the last quarter, the chart): one run per GC while the log has at most
+ * CPROF_GC_MAX_RUNS of them, so that every figure is exact; beyond,
+ * neighbouring runs are merged in pairs, and a run that straddles a slice
+ * or a third goes with its first GC (the thirds' sums by share).
+ */
+#define CPROF_GC_MAX_RUNS (1u << 15)
+struct cprof_gc_run {
+	uint64_t num;          /* the first GC's number */
+	double at_s;           /* the first GC's start (a timed run) */
+	uint32_t n, nforced, npause, nlive, nreg, ngoal, nchart;
+	bool timed;            /* its GCs are all timed, or none is */
+	double pause_total, pause_max;          /* over finite pauses */
+	int32_t heap_start_max, heap_end_max, live_max, goal_max, live_last, procs_max;
+	double cpu, assist, background, idle;   /* finite figures summed */
+	double live_sum, live_min;              /* GCs with a live heap figure */
+	double sx, sy, sxx, sxy;                /* those timed: minutes and MB, for the slope */
+	double goal_sum, goal_min;              /* GCs with a goal */
+	double pair_cpu, pair_avail;            /* timed GC pairs whose first GC is here */
+	double chart_cpu, chart_den;            /* the chart's GC CPU per interval */
+};
+
+#define CPROF_WORST_GCS 5
+
+/* Everything the gctrace summary needs, gathered one GC at a time. */
+struct cprof_gcstats {
+	size_t forced, periodic, ntimed, nlive;
+	int gc_cpu_pct_end;
+	double assist_ms, background_ms, idle_ms, stw_cpu_ms, gc_cpu_ms;
+	struct cprof_mmm heap_start, heap_end, heap_live, heap_goal; /* not done: mean holds the sum */
+	int64_t heap_peak_mb, live_peak_mb, stacks_max_mb, globals_max_mb;
+	int procs, procs_min, procs_max;
+	double first_start, last_start, last_s, avail, timed_cpu;
+	bool have_prev_timed;
+	double prev_at, prev_cpu;   /* the last timed GC */
+	int32_t prev_procs;
+	size_t prev_run;            /* its run */
+	struct cprof_valcount pause, mark, goal;
+	struct cprof_gc worst[CPROF_WORST_GCS]; /* by pause */
+	size_t nworst;
+	struct cprof_mmu_stream mmu;
+	struct cprof_gc_run *run;
+	size_t nrun, max_runs;      /* max_runs: CPROF_GC_MAX_RUNS unless set lower (tests) */
+	uint64_t per_run;           /* GCs a new run takes: 1, then 2, 4, ... once runs merge */
+};
+
 /* Which kind of record a line held. */
 enum cprof_gcline_kind {
 	CPROF_GCLINE_NONE,
@@ -160,8 +269,10 @@ enum cprof_gcline_kind {
 
 /* Everything read from gctrace logs. */
 struct cprof_gclog {
-	struct cprof_gc *gc;
-	size_t ngc, alloc_gc;
+	size_t ngc;                 /* GCs read */
+	struct cprof_gc last;       /* the last one, held back: the next line may complete it */
+	struct cprof_gcstats stats; /* the GCs before it, aggregated */
+	bool finished;              /* cprof_gclog_finish() ran */
 	uint64_t forced_lines;      /* "GC forced" lines */
 	struct cprof_scav_stats scav;
 	struct cprof_pacer_stats pacer;
@@ -180,13 +291,30 @@ void cprof_gclog_init(struct cprof_gclog *log);
 void cprof_gclog_release(struct cprof_gclog *log);
 /* Feed one line (without its newline); returns what it held. */
 enum cprof_gcline_kind cprof_gclog_add_line(struct cprof_gclog *log, const char *line, size_t len);
+/*
+ * After the last line: the last GC, held back, joins the aggregates.
+ * cprof_gc_summarize() needs it; no line may follow.
+ */
+void cprof_gclog_finish(struct cprof_gclog *log);
+/*
+ * The windows (ms, ascending, at most CPROF_MMU_MAX_WINDOWS) the
+ * utilisation is computed for; cprof_mmu_windows_ms unless set before the
+ * first line.
+ */
+void cprof_gclog_set_mmu_windows(struct cprof_gclog *log, const double *w_ms, size_t n);
 /* A cprof_line_fn for cprof_log_read() with ctx = struct cprof_gclog *. */
 void cprof_gclog_line_fn(void *ctx, const char *line, size_t len);
 /*
- * The fuzz entry point: parse a whole buffer (any bytes) into log. Never
- * fails; memory is bounded by the number of records.
+ * The fuzz entry point: parse a whole buffer (any bytes) into log, then
+ * finish it. Never fails.
  */
 void cprof_gclog_parse_buffer(struct cprof_gclog *log, const char *buf, size_t len);
+
+/* The aggregates (src/runtime/gcstats.c): gclog_init/release/add_line call these. */
+void cprof_gcstats_init(struct cprof_gcstats *st);
+void cprof_gcstats_release(struct cprof_gcstats *st);
+/* Add one GC (in log order); next is the GC after it in the log, or NULL for the last. */
+void cprof_gcstats_add(struct cprof_gcstats *st, const struct cprof_gc *g, const struct cprof_gc *next);
 
 /*
  * Parse one gctrace "gc ..." record starting exactly at p (no search).
@@ -245,9 +373,49 @@ struct cprof_sched_detail {
 	uint64_t reason_other;      /* goroutines whose reason did not fit the table */
 };
 
+/*
+ * What the diagnosis looks at, over any stretch of samples (a run, a time
+ * slice, the whole log): see src/runtime/schedstats.c.
+ */
+struct cprof_sched_acc {
+	size_t n, starved, imbalanced, saturated, noffp;
+	double util_sum, runnable_sum, offp_sum;
+	double threads_max, local_max, runqueue_max;
+	double t0, t1;
+};
+
+/*
+ * Consecutive samples summed up, as gctrace's runs (struct cprof_gc_run):
+ * one per sample up to CPROF_SCHED_MAX_RUNS, then merged in pairs, for
+ * the time slices and the chart (a merged run is charted as its means).
+ */
+#define CPROF_SCHED_MAX_RUNS (1u << 15)
+struct cprof_sched_run {
+	struct cprof_sched_acc acc;        /* t0: the first sample's time */
+	double runqueue_sum, local_sum_sum, threads_sum, local_max_sum, idle_sum;
+	uint32_t nlocal, nidle;
+	int32_t local_max;
+};
+
+/* Everything the schedtrace summary needs, gathered one sample at a time. */
+struct cprof_schedstats {
+	struct cprof_sched_acc all;
+	size_t detail_samples;
+	double first_ms, last_ms;
+	int32_t gomaxprocs, gomaxprocs_min, gomaxprocs_max;
+	struct cprof_mmm mmm[12]; /* idleprocs, util_pct, ... (schedstats.c); not done: mean holds the sum */
+	bool has_local, has_spinning;
+	size_t starved, imbalanced, saturated;
+	struct cprof_sched_run *run;
+	size_t nrun, max_runs;
+	uint64_t per_run;
+};
+
 struct cprof_schedlog {
-	struct cprof_sched_sample *s;
-	size_t ns, alloc_s;
+	size_t ns;                    /* samples read */
+	struct cprof_sched_sample last; /* the last one, held back: its scheddetail lines follow it */
+	struct cprof_schedstats stats;  /* the samples before it, aggregated */
+	bool finished;
 	struct cprof_sched_detail detail;
 	uint64_t lines, records, malformed;
 	uint64_t other_traces;      /* gctrace lines (not ours) */
@@ -260,6 +428,8 @@ void cprof_schedlog_release(struct cprof_schedlog *log);
 /* Feed one line; returns true when it held a record (SCHED, P, M or G line). */
 bool cprof_schedlog_add_line(struct cprof_schedlog *log, const char *line, size_t len);
 void cprof_schedlog_line_fn(void *ctx, const char *line, size_t len);
+/* After the last line (cprof_sched_summarize() needs it); no line may follow. */
+void cprof_schedlog_finish(struct cprof_schedlog *log);
 /* The fuzz entry point, as cprof_gclog_parse_buffer(). */
 void cprof_schedlog_parse_buffer(struct cprof_schedlog *log, const char *buf, size_t len);
 
@@ -275,11 +445,11 @@ struct cprof_dist {
 /* Fills d from v[0..n), which it reorders (selection, not a full sort). */
 void cprof_dist_compute(struct cprof_dist *d, double *v, size_t n);
 
-/* mean/min/max of one figure over samples (NaN when there was none). */
-struct cprof_mmm {
-	size_t count;
-	double mean, min, max;
-};
+/* Add a (finite) value; fill d as cprof_dist_compute() of the values added would. */
+void cprof_valcount_add(struct cprof_valcount *vc, double v);
+void cprof_valcount_dist(const struct cprof_valcount *vc, struct cprof_dist *d);
+void cprof_valcount_release(struct cprof_valcount *vc);
+
 
 /* Add a value (mean holds the sum until cprof_mmm_done()); then finish. */
 void cprof_mmm_add(struct cprof_mmm *m, double v);
@@ -305,7 +475,6 @@ struct cprof_hint *cprof_hint_add(struct cprof_hint *list, size_t *n, const char
 extern const double cprof_mmu_windows_ms[CPROF_MMU_WINDOWS];
 
 #define CPROF_MAX_INTERVALS 10
-#define CPROF_WORST_GCS 5
 
 /* One slice of the log's time span. */
 struct cprof_gc_interval {
@@ -341,7 +510,7 @@ struct cprof_gc_summary {
 	double mmu[CPROF_MMU_WINDOWS]; /* fraction 0..1, NaN when not computable */
 	struct cprof_gc_interval interval[CPROF_MAX_INTERVALS];
 	size_t ninterval;
-	size_t worst[CPROF_WORST_GCS]; /* indexes into the log's gc[], by pause */
+	struct cprof_gc worst[CPROF_WORST_GCS]; /* by pause, longest first */
 	size_t nworst;
 	struct cprof_hint hint[CPROF_MAX_HINTS];
 	size_t nhint;
@@ -358,7 +527,9 @@ void cprof_gc_summarize(const struct cprof_gclog *log, struct cprof_gc_summary *
  * Minimum mutator utilisation over windows of w ms, of the utilisation
  * function the log describes (0 during STW phases, 1 - GC CPU share of P
  * during concurrent marking, 1 elsewhere), over [0, end of the last GC].
- * NaN when the log has no timestamps or spans less than w.
+ * NaN when the log has no timestamps or spans less than w, and when w is
+ * not one of the log's windows (cprof_gclog_set_mmu_windows). The log
+ * must be finished.
  */
 double cprof_gc_mmu(const struct cprof_gclog *log, double w_ms);
 
@@ -388,6 +559,11 @@ struct cprof_sched_summary {
 };
 
 void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_summary *s);
+
+/* The aggregates (src/runtime/schedstats.c): schedlog_init/release/add_line call these. */
+void cprof_schedstats_init(struct cprof_schedstats *st);
+void cprof_schedstats_release(struct cprof_schedstats *st);
+void cprof_schedstats_add(struct cprof_schedstats *st, const struct cprof_sched_sample *x);
 
 /* ------------------------------------------------------------------ */
 /* Comparison tables (src/runtime/gcstats.c, src/runtime/schedstats.c)                  */

@@ -31,6 +31,12 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) CPROF_PRINTF(2, 3);
+/*
+ * Go's "%*s": s with spaces before it up to width runes (as Go counts
+ * them, see cprof_utf8_runes), or after it for a negative width ("%-*s").
+ * C's printf counts bytes, which differs as soon as s is not ASCII.
+ */
+void strbuf_addpad(struct strbuf *sb, const char *s, int width);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Write the whole buffer to f; returns 0 or -1 (errno set). */
 int strbuf_write(const struct strbuf *sb, FILE *f);

@@ -98,6 +98,16 @@ static inline int64_t cprof_div_wrap(int64_t a, int64_t b)
 	return b == -1 ? cprof_neg_wrap(a) : a / b;
 }
 
+/*
+ * Go's UTF-8 rules, for the widths Go's fmt and text/tabwriter count in
+ * runes: cprof_utf8_size() is the length of the rune at s[0..n) (n > 0)
+ * as utf8.DecodeRune reads it, 1 for a byte that does not start a valid
+ * sequence (overlong forms, surrogates, beyond U+10FFFF, cut short);
+ * cprof_utf8_runes() is utf8.RuneCount (each such byte one rune).
+ */
+size_t cprof_utf8_size(const char *s, size_t n);
+size_t cprof_utf8_runes(const char *s, size_t n);
+
 /* Sign-agnostic absolute value for int64 (INT64_MIN stays INT64_MIN, as in Go). */
 static inline int64_t cprof_abs64(int64_t v)
 {

@@ -18,6 +18,11 @@ static void release(void *log)
 	cprof_gclog_release(log);
 }
 
+static void finish(void *log)
+{
+	cprof_gclog_finish(log);
+}
+
 static uint64_t count(const void *log, uint64_t *other)
 {
 	const struct cprof_gclog *l = log;
@@ -60,6 +65,7 @@ static const struct rt_command gctrace = {
 	.init = init,
 	.release = release,
 	.line_fn = cprof_gclog_line_fn,
+	.finish = finish,
 	.count = count,
 	.summarize = summarize,
 	.text = text,

@@ -40,14 +40,14 @@ int cmd_memstats(int argc, char **argv)
 	}
 
 	const char *path = argv[1];
-	struct strbuf raw = STRBUF_INIT, text = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
 	struct cprof_memstats ms;
 	struct cprof_memstats_derived d;
-	int rc = 0, gz;
+	int rc = 0;
 
-	if (cprof_read_file(path, &raw, &err) < 0 ||
-	    (gz = cprof_gunzip((const unsigned char *)raw.buf, raw.len, &text, &err)) < 0 ||
-	    cprof_memstats_parse(gz ? text.buf : raw.buf, gz ? text.len : raw.len, &ms, &err) < 0) {
+	/* a heap profile is text: a NUL byte in its first 128 KiB refuses it before the rest is read */
+	if (cprof_read_input(path, &text, cprof_text_head_check, NULL, &err) < 0 ||
+	    cprof_memstats_parse(text.buf, text.len, &ms, &err) < 0) {
 		fprintf(stderr, "cprof: error: %s: %s\n", path, cprof_error_msg(&err));
 		rc = CPROF_EXIT_FATAL;
 		goto done;
@@ -62,7 +62,6 @@ int cmd_memstats(int argc, char **argv)
 		rc = CPROF_EXIT_FATAL;
 	}
 done:
-	strbuf_release(&raw);
 	strbuf_release(&text);
 	strbuf_release(&out);
 	return rc;

@@ -19,6 +19,11 @@ static void release(void *log)
 	cprof_schedlog_release(log);
 }
 
+static void finish(void *log)
+{
+	cprof_schedlog_finish(log);
+}
+
 static uint64_t count(const void *log, uint64_t *other)
 {
 	const struct cprof_schedlog *l = log;
@@ -64,6 +69,7 @@ static const struct rt_command schedtrace = {
 	.init = init,
 	.release = release,
 	.line_fn = cprof_schedlog_line_fn,
+	.finish = finish,
 	.count = count,
 	.summarize = summarize,
 	.text = text,

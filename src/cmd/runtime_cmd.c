@@ -145,6 +145,7 @@ static int load(const struct rt_command *cmd, void *log, char *const *files, int
 		if (cprof_log_read(files[i], cmd->line_fn, log, NULL, &err))
 			return fatal(files[i], "%s", cprof_error_msg(&err));
 	}
+	cmd->finish(log);
 	uint64_t other = 0;
 	if (cmd->count(log, &other))
 		return 0;

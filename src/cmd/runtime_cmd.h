@@ -31,6 +31,7 @@ struct rt_command {
 	void (*init)(void *log);
 	void (*release)(void *log);
 	cprof_line_fn line_fn;
+	void (*finish)(void *log); /* after the last line of the last file */
 	/* records found, and lines of the other command's trace */
 	uint64_t (*count)(const void *log, uint64_t *other);
 	void (*summarize)(const void *log, void *sum);

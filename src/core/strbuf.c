@@ -123,3 +123,15 @@ int strbuf_write(const struct strbuf *sb, FILE *f)
 		return -1;
 	return 0;
 }
+
+void strbuf_addpad(struct strbuf *sb, const char *s, int width)
+{
+	size_t n = strlen(s), runes = cprof_utf8_runes(s, n);
+	size_t w = width < 0 ? (size_t)-(long)width : (size_t)width;
+	size_t pad = runes < w ? w - runes : 0;
+	if (width > 0)
+		strbuf_addchars(sb, ' ', pad);
+	strbuf_add(sb, s, n);
+	if (width < 0)
+		strbuf_addchars(sb, ' ', pad);
+}

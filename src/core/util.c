@@ -63,3 +63,48 @@ size_t cprof_st_add(size_t a, size_t b)
 		cprof_die_oom();
 	return a + b;
 }
+
+size_t cprof_utf8_size(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c = p[0];
+	size_t need;
+	unsigned lo = 0x80, hi = 0xbf; /* the range of the second byte */
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 1;
+	if (c < 0xe0) {
+		need = 2;
+	} else if (c < 0xf0) {
+		need = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else {
+		need = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	}
+	if (n < need || p[1] < lo || p[1] > hi)
+		return 1;
+	for (size_t i = 2; i < need; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 1;
+	return need;
+}
+
+size_t cprof_utf8_runes(const char *s, size_t n)
+{
+	size_t runes = 0;
+	for (size_t i = 0; i < n; runes++) {
+		if ((unsigned char)s[i] < 0x80)
+			i++;
+		else
+			i += cprof_utf8_size(s + i, n - i);
+	}
+	return runes;
+}

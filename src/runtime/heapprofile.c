@@ -73,6 +73,13 @@ struct cprof_profile *cprof_heapgraph_profile(const struct cprof_heapgraph *g)
 	return p;
 }
 
+enum cprof_probe cprof_heapdump_probe(const unsigned char *head, size_t len, struct cprof_error *err)
+{
+	(void)err;
+	/* a head too short for the header decides nothing: the whole input is as short */
+	return cprof_heapdump_sniff(head, len) || len < 16 ? CPROF_PROBE_MAYBE : CPROF_PROBE_NOT;
+}
+
 static const char *report_binary; /* cprof_heapdump_set_binary() */
 
 void cprof_heapdump_set_binary(const char *path)

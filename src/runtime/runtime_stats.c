@@ -6,9 +6,11 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cprof/runtime_logs.h"
+#include "cprof/util.h"
 
 /*
  * Move the k-th smallest of v[lo..hi) to v[k], with nothing larger before
@@ -112,4 +114,125 @@ struct cprof_hint *cprof_hint_add(struct cprof_hint *list, size_t *n, const char
 	vsnprintf(h->text, sizeof(h->text), fmt, ap);
 	va_end(ap);
 	return h;
+}
+
+/* ---- distinct values and their counts (struct cprof_valcount) ---- */
+
+static uint64_t dbits(double v)
+{
+	uint64_t b;
+	v = v == 0 ? 0 : v; /* -0 is 0 */
+	memcpy(&b, &v, sizeof(b));
+	return b;
+}
+
+/* The slot of v: where it is, or the empty one where it goes. */
+static struct cprof_valcount_ent *vc_slot(const struct cprof_valcount *vc, double v)
+{
+	/* a full mix: the values of a log differ in their high bits (integers, short decimals) */
+	uint64_t b = dbits(v), h = b;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	size_t mask = vc->size - 1, i = (size_t)h & mask;
+	while (vc->ent[i].count && dbits(vc->ent[i].key) != b)
+		i = (i + 1) & mask;
+	return &vc->ent[i];
+}
+
+static void vc_put(struct cprof_valcount *vc, double v, uint64_t c)
+{
+	if ((vc->used + 1) * 2 > vc->size) {
+		struct cprof_valcount old = *vc;
+		vc->size = vc->size ? vc->size * 2 : 64;
+		vc->ent = cprof_xcalloc(vc->size, sizeof(*vc->ent));
+		vc->used = 0;
+		for (size_t i = 0; i < old.size; i++)
+			if (old.ent[i].count)
+				vc_put(vc, old.ent[i].key, old.ent[i].count);
+		free(old.ent);
+	}
+	struct cprof_valcount_ent *e = vc_slot(vc, v);
+	if (!e->count) {
+		e->key = v == 0 ? 0 : v;
+		vc->used++;
+	}
+	e->count += c;
+}
+
+/* v to 11 significant bits: the middle of its bucket (a relative error of at most 2^-11). */
+static double vc_round(double v)
+{
+	if (v == 0 || !isfinite(v))
+		return v;
+	int e;
+	double m = frexp(fabs(v), &e); /* [0.5, 1) */
+	double q = (floor(m * 2048) + 0.5) / 2048;
+	return copysign(ldexp(q, e), v);
+}
+
+void cprof_valcount_add(struct cprof_valcount *vc, double v)
+{
+	if (vc->n == 0 || v < vc->min)
+		vc->min = v;
+	if (vc->n == 0 || v > vc->max)
+		vc->max = v;
+	vc->total += v;
+	vc->n++;
+	if (!vc->rounded && vc->used >= CPROF_VALCOUNT_MAX) {
+		/* too many distinct values to keep: round them, those held too */
+		struct cprof_valcount old = *vc;
+		vc->ent = NULL, vc->size = vc->used = 0;
+		vc->rounded = true;
+		for (size_t i = 0; i < old.size; i++)
+			if (old.ent[i].count)
+				vc_put(vc, vc_round(old.ent[i].key), old.ent[i].count);
+		free(old.ent);
+	}
+	vc_put(vc, vc->rounded ? vc_round(v) : v, 1);
+}
+
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct cprof_valcount_ent *x = a, *y = b;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+void cprof_valcount_dist(const struct cprof_valcount *vc, struct cprof_dist *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->count = vc->n;
+	if (vc->n == 0) {
+		d->mean = d->min = d->p50 = d->p90 = d->p95 = d->p99 = d->max = NAN;
+		return;
+	}
+	d->total = vc->total;
+	d->min = vc->min;
+	d->max = vc->max;
+	d->mean = d->total / (double)vc->n;
+	struct cprof_valcount_ent *e = cprof_xmalloc(vc->used * sizeof(*e));
+	size_t n = 0;
+	for (size_t i = 0; i < vc->size; i++)
+		if (vc->ent[i].count)
+			e[n++] = vc->ent[i];
+	qsort(e, n, sizeof(*e), cmp_ent);
+	static const unsigned pct[4] = {50, 90, 95, 99};
+	double *out[4] = {&d->p50, &d->p90, &d->p95, &d->p99};
+	size_t seen = 0, j = 0; /* seen: the values below e[j] */
+	for (int i = 0; i < 4; i++) {
+		size_t k = rank_index(vc->n, pct[i]);
+		while (j + 1 < n && seen + e[j].count <= k)
+			seen += e[j++].count;
+		/* a rounded value stays within what was seen */
+		double v = e[j].key;
+		*out[i] = v < d->min ? d->min : v > d->max ? d->max : v;
+	}
+	free(e);
+}
+
+void cprof_valcount_release(struct cprof_valcount *vc)
+{
+	free(vc->ent);
+	memset(vc, 0, sizeof(*vc));
 }

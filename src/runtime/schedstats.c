@@ -72,13 +72,6 @@ static const char *advice_for(const char *r)
 	return NULL;
 }
 
-/* What the diagnosis looks at, over any stretch of samples. */
-struct acc {
-	size_t n, starved, imbalanced, saturated, noffp;
-	double util_sum, runnable_sum, offp_sum;
-	double threads_max, local_max, runqueue_max;
-	double t0, t1;
-};
 
 /* Idle Ps, and not even one runnable goroutine for each (the guide's "shortage of work"). */
 static bool starved(const struct cprof_sched_sample *x)
@@ -98,7 +91,7 @@ static bool saturated(const struct cprof_sched_sample *x)
 	return x->idleprocs == 0 && (double)x->runqueue + x->local_sum > 0; /* no int overflow */
 }
 
-static void acc_add(struct acc *a, const struct cprof_sched_sample *x)
+static void acc_add(struct cprof_sched_acc *a, const struct cprof_sched_sample *x)
 {
 	double busy = (double)x->gomaxprocs - x->idleprocs;
 	if (a->n == 0)
@@ -119,7 +112,7 @@ static void acc_add(struct acc *a, const struct cprof_sched_sample *x)
 	a->runqueue_max = fmax(a->runqueue_max, x->runqueue);
 }
 
-static void acc_merge(struct acc *a, const struct acc *b)
+static void acc_merge(struct cprof_sched_acc *a, const struct cprof_sched_acc *b)
 {
 	if (!b->n)
 		return;
@@ -138,7 +131,7 @@ static void acc_merge(struct acc *a, const struct acc *b)
 enum { D_THREADS, D_SHORTAGE, D_IMBALANCE, D_CPU, D__N };
 static const char *const state_names[D__N] = {"threads", "starved", "imbalanced", "cpu-bound"};
 
-static bool cond(int d, const struct acc *a, int p)
+static bool cond(int d, const struct cprof_sched_acc *a, int p)
 {
 	double n = (double)a->n, util = a->util_sum / n;
 	switch (d) {
@@ -155,7 +148,7 @@ static bool cond(int d, const struct acc *a, int p)
 }
 
 /* One diagnosis with the evidence of a; when is "" or " (from X to Y ms)". */
-static void say(struct cprof_sched_summary *s, int d, const struct acc *a, const char *when, const char *why)
+static void say(struct cprof_sched_summary *s, int d, const struct cprof_sched_acc *a, const char *when, const char *why)
 {
 	double n = (double)a->n, util = a->util_sum / n;
 	int p = s->gomaxprocs;
@@ -219,7 +212,7 @@ static void wait_why(const struct cprof_sched_summary *s, char *why, size_t n)
  * there, on runs of consecutive intervals (at least 5 samples), so a
  * phase of a long log gets its diagnosis with its time range.
  */
-static void diagnose(struct cprof_sched_summary *s, const struct acc *all, const struct acc *iv, size_t niv)
+static void diagnose(struct cprof_sched_summary *s, const struct cprof_sched_acc *all, const struct cprof_sched_acc *iv, size_t niv)
 {
 	char why[300];
 	wait_why(s, why, sizeof(why));
@@ -233,7 +226,7 @@ static void diagnose(struct cprof_sched_summary *s, const struct acc *all, const
 				i++;
 				continue;
 			}
-			struct acc run = {0};
+			struct cprof_sched_acc run = {0};
 			while (i < niv && iv[i].n && cond(d, &iv[i], s->gomaxprocs))
 				acc_merge(&run, &iv[i++]);
 			if (run.n < 5)
@@ -261,8 +254,119 @@ static void diagnose(struct cprof_sched_summary *s, const struct acc *all, const
 		     s->util_pct.mean, s->gomaxprocs, s->runnable.mean, s->threads.max);
 }
 
+/* ---- runs of samples, and the aggregates ---- */
+
+/* The twelve mean/min/max figures of the summary, in the order of st->mmm. */
+enum { M_IDLEPROCS, M_UTIL, M_RUNQUEUE, M_THREADS, M_RUNNABLE, M_IDLETHREADS, M_SYSCALL, M_SPINNING,
+       M_LOCAL_SUM, M_LOCAL_MAX, M_IMBALANCE, M_GOROUTINES, M__N };
+
+void cprof_schedstats_init(struct cprof_schedstats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->first_ms = st->last_ms = NAN;
+	st->gomaxprocs = st->gomaxprocs_min = st->gomaxprocs_max = -1;
+	st->max_runs = CPROF_SCHED_MAX_RUNS;
+	st->per_run = 1;
+}
+
+void cprof_schedstats_release(struct cprof_schedstats *st)
+{
+	free(st->run);
+	memset(st, 0, sizeof(*st));
+}
+
+static void run_merge(struct cprof_sched_run *a, const struct cprof_sched_run *b)
+{
+	acc_merge(&a->acc, &b->acc);
+	a->runqueue_sum += b->runqueue_sum, a->local_sum_sum += b->local_sum_sum;
+	a->threads_sum += b->threads_sum, a->local_max_sum += b->local_max_sum, a->idle_sum += b->idle_sum;
+	a->nlocal += b->nlocal, a->nidle += b->nidle;
+	if (b->local_max > a->local_max)
+		a->local_max = b->local_max;
+}
+
+/* The run x goes into; when all are used, neighbours merge in pairs and runs take twice as many. */
+static struct cprof_sched_run *run_for(struct cprof_schedstats *st)
+{
+	if (st->nrun && st->run[st->nrun - 1].acc.n < st->per_run)
+		return &st->run[st->nrun - 1];
+	if (st->nrun == st->max_runs) {
+		size_t m = 0;
+		for (size_t i = 0; i < st->nrun; i += 2) {
+			st->run[m] = st->run[i];
+			if (i + 1 < st->nrun)
+				run_merge(&st->run[m], &st->run[i + 1]);
+			m++;
+		}
+		st->nrun = m;
+		st->per_run *= 2;
+	}
+	if (!st->run)
+		st->run = cprof_xmalloc(st->max_runs * sizeof(*st->run));
+	struct cprof_sched_run *r = &st->run[st->nrun++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+void cprof_schedstats_add(struct cprof_schedstats *st, const struct cprof_sched_sample *x)
+{
+	double busy = (double)x->gomaxprocs - x->idleprocs;
+	double runnable = (double)x->runqueue + x->local_sum;
+	st->detail_samples += x->detail;
+	if (isnan(st->first_ms))
+		st->first_ms = x->t_ms;
+	st->last_ms = x->t_ms;
+	st->gomaxprocs = x->gomaxprocs;
+	if (st->gomaxprocs_min < 0 || x->gomaxprocs < st->gomaxprocs_min)
+		st->gomaxprocs_min = x->gomaxprocs;
+	if (x->gomaxprocs > st->gomaxprocs_max)
+		st->gomaxprocs_max = x->gomaxprocs;
+	cprof_mmm_add(&st->mmm[M_IDLEPROCS], x->idleprocs);
+	cprof_mmm_add(&st->mmm[M_UTIL], 100 * busy / x->gomaxprocs);
+	cprof_mmm_add(&st->mmm[M_RUNQUEUE], x->runqueue);
+	cprof_mmm_add(&st->mmm[M_THREADS], x->threads);
+	cprof_mmm_add(&st->mmm[M_RUNNABLE], runnable);
+	if (x->idlethreads >= 0) {
+		cprof_mmm_add(&st->mmm[M_IDLETHREADS], x->idlethreads);
+		cprof_mmm_add(&st->mmm[M_SYSCALL], fmax(0, x->threads - x->idlethreads - busy));
+	}
+	if (x->spinning >= 0) {
+		st->has_spinning = true;
+		cprof_mmm_add(&st->mmm[M_SPINNING], x->spinning);
+	}
+	if (x->nlocal > 0) {
+		st->has_local = true;
+		cprof_mmm_add(&st->mmm[M_LOCAL_SUM], x->local_sum);
+		cprof_mmm_add(&st->mmm[M_LOCAL_MAX], x->local_max);
+		cprof_mmm_add(&st->mmm[M_IMBALANCE], x->local_max - x->local_min);
+	}
+	if (x->detail)
+		cprof_mmm_add(&st->mmm[M_GOROUTINES], x->ng);
+	st->starved += starved(x);
+	st->imbalanced += imbalanced(x);
+	st->saturated += saturated(x);
+	acc_add(&st->all, x);
+
+	struct cprof_sched_run *r = run_for(st);
+	acc_add(&r->acc, x);
+	r->runqueue_sum += x->runqueue;
+	r->local_sum_sum += x->local_sum;
+	r->threads_sum += x->threads;
+	if (x->local_max > r->local_max)
+		r->local_max = x->local_max;
+	if (x->nlocal) {
+		r->local_max_sum += x->local_max;
+		r->nlocal++;
+	}
+	if (x->idlethreads >= 0) {
+		r->idle_sum += x->idlethreads;
+		r->nidle++;
+	}
+}
+
 void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_summary *s)
 {
+	const struct cprof_schedstats *st = &log->stats;
 	memset(s, 0, sizeof(*s));
 	size_t n = log->ns;
 	s->samples = n;
@@ -274,66 +378,31 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 	s->other_traces = log->other_traces;
 	s->detail = log->detail;
 	qsort(s->detail.reason, CPROF_WAIT_REASONS_MAX, sizeof(s->detail.reason[0]), cmp_reason);
-	s->first_ms = s->last_ms = s->span_ms = NAN;
-	s->gomaxprocs = s->gomaxprocs_min = s->gomaxprocs_max = -1;
-	struct acc all = {0}, iv_acc[CPROF_MAX_INTERVALS];
-	memset(iv_acc, 0, sizeof(iv_acc));
-
-	for (size_t i = 0; i < n; i++) {
-		const struct cprof_sched_sample *x = &log->s[i];
-		double busy = (double)x->gomaxprocs - x->idleprocs;
-		double runnable = (double)x->runqueue + x->local_sum;
-		s->detail_samples += x->detail;
-		if (i == 0)
-			s->first_ms = x->t_ms;
-		s->last_ms = x->t_ms;
-		s->gomaxprocs = x->gomaxprocs;
-		if (s->gomaxprocs_min < 0 || x->gomaxprocs < s->gomaxprocs_min)
-			s->gomaxprocs_min = x->gomaxprocs;
-		if (x->gomaxprocs > s->gomaxprocs_max)
-			s->gomaxprocs_max = x->gomaxprocs;
-		cprof_mmm_add(&s->idleprocs, x->idleprocs);
-		cprof_mmm_add(&s->util_pct, 100 * busy / x->gomaxprocs);
-		cprof_mmm_add(&s->runqueue, x->runqueue);
-		cprof_mmm_add(&s->threads, x->threads);
-		cprof_mmm_add(&s->runnable, runnable);
-		if (x->idlethreads >= 0) {
-			cprof_mmm_add(&s->idlethreads, x->idlethreads);
-			cprof_mmm_add(&s->syscall_threads, fmax(0, x->threads - x->idlethreads - busy));
-		}
-		if (x->spinning >= 0) {
-			s->has_spinning = true;
-			cprof_mmm_add(&s->spinning, x->spinning);
-		}
-		if (x->nlocal > 0) {
-			s->has_local = true;
-			cprof_mmm_add(&s->local_sum, x->local_sum);
-			cprof_mmm_add(&s->local_max, x->local_max);
-			cprof_mmm_add(&s->imbalance, x->local_max - x->local_min);
-		}
-		if (x->detail)
-			cprof_mmm_add(&s->goroutines, x->ng);
-		s->starved += starved(x);
-		s->imbalanced += imbalanced(x);
-		s->saturated += saturated(x);
-		acc_add(&all, x);
+	s->first_ms = st->first_ms;
+	s->last_ms = st->last_ms;
+	s->span_ms = NAN;
+	s->gomaxprocs = st->gomaxprocs;
+	s->gomaxprocs_min = st->gomaxprocs_min;
+	s->gomaxprocs_max = st->gomaxprocs_max;
+	s->detail_samples = st->detail_samples;
+	struct cprof_mmm *out[M__N] = {&s->idleprocs, &s->util_pct, &s->runqueue, &s->threads, &s->runnable,
+				       &s->idlethreads, &s->syscall_threads, &s->spinning, &s->local_sum,
+				       &s->local_max, &s->imbalance, &s->goroutines};
+	for (int i = 0; i < M__N; i++) {
+		*out[i] = st->mmm[i];
+		cprof_mmm_done(out[i]);
 	}
-	cprof_mmm_done(&s->idleprocs);
-	cprof_mmm_done(&s->util_pct);
-	cprof_mmm_done(&s->runqueue);
-	cprof_mmm_done(&s->threads);
-	cprof_mmm_done(&s->runnable);
-	cprof_mmm_done(&s->idlethreads);
-	cprof_mmm_done(&s->syscall_threads);
-	cprof_mmm_done(&s->spinning);
-	cprof_mmm_done(&s->local_sum);
-	cprof_mmm_done(&s->local_max);
-	cprof_mmm_done(&s->imbalance);
-	cprof_mmm_done(&s->goroutines);
+	s->has_local = st->has_local;
+	s->has_spinning = st->has_spinning;
+	s->starved = st->starved;
+	s->imbalanced = st->imbalanced;
+	s->saturated = st->saturated;
+	struct cprof_sched_acc iv_acc[CPROF_MAX_INTERVALS];
+	memset(iv_acc, 0, sizeof(iv_acc));
 	if (n)
 		s->span_ms = s->last_ms - s->first_ms;
 
-	/* intervals: up to 10 equal slices of the span */
+	/* intervals: up to 10 equal slices of the span; a sample (a run) goes to the slice of its time */
 	if (n >= 2 && s->span_ms > 0) {
 		size_t k = n < CPROF_MAX_INTERVALS ? n : CPROF_MAX_INTERVALS;
 		double width = s->span_ms / (double)k;
@@ -343,20 +412,20 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 			s->interval[j].start_ms = s->first_ms + width * (double)j;
 			s->interval[j].end_ms = j + 1 == k ? s->last_ms : s->first_ms + width * (double)(j + 1);
 		}
-		for (size_t i = 0; i < n; i++) {
-			const struct cprof_sched_sample *x = &log->s[i];
+		for (size_t i = 0; i < st->nrun; i++) {
+			const struct cprof_sched_run *r = &st->run[i];
 			/* a time before first_ms (clock restarts, hand edits) goes to the first slice */
-			double pos = (x->t_ms - s->first_ms) / width;
+			double pos = (r->acc.t0 - s->first_ms) / width;
 			size_t j = !(pos > 0) ? 0 : pos >= (double)k ? k - 1 : (size_t)pos;
 			struct cprof_sched_interval *iv = &s->interval[j];
-			acc_add(&iv_acc[j], x);
-			iv->samples++;
-			iv->util_pct += 100.0 * ((double)x->gomaxprocs - x->idleprocs) / x->gomaxprocs;
-			iv->runqueue_mean += x->runqueue;
-			iv->local_sum_mean += x->local_sum;
-			th[j] += x->threads;
-			if (x->local_max > iv->local_max)
-				iv->local_max = x->local_max;
+			acc_merge(&iv_acc[j], &r->acc);
+			iv->samples += r->acc.n;
+			iv->util_pct += r->acc.util_sum;
+			iv->runqueue_mean += r->runqueue_sum;
+			iv->local_sum_mean += r->local_sum_sum;
+			th[j] += r->threads_sum;
+			if (r->local_max > iv->local_max)
+				iv->local_max = r->local_max;
 		}
 		for (size_t j = 0; j < k; j++) {
 			struct cprof_sched_interval *iv = &s->interval[j];
@@ -372,7 +441,7 @@ void cprof_sched_summarize(const struct cprof_schedlog *log, struct cprof_sched_
 		}
 	}
 	if (n)
-		diagnose(s, &all, iv_acc, s->ninterval);
+		diagnose(s, &st->all, iv_acc, s->ninterval);
 }
 
 /* ---- comparison table ---- */

@@ -272,12 +272,55 @@ gzip_bomb)
 	# logs are streamed (memory bounded by the records): read to the end, no limit needed
 	ok_or_error "$tmp/bomb.gz" gctrace "$tmp/bomb.gz" ;;
 gzip_bomb_default)
-	# 1.5 GiB of zeros in 1.5 MB: past the default limit (1 GiB), refused
-	head -c $((64 << 20)) /dev/zero | gzip -9 >"$tmp/m.gz"
+	# 1.5 GiB of newlines in 1.5 MB (text whose first bytes rule no format
+	# out): past the default limit (1 GiB), refused
+	head -c $((64 << 20)) /dev/zero | tr '\0' '\n' | gzip -9 >"$tmp/m.gz"
 	for i in $(seq 24); do cat "$tmp/m.gz"; done >"$tmp/bomb.gz"
 	limit=600
 	error "$tmp/bomb.gz" -top "$tmp/bomb.gz"
 	has "(-max_input_size)" ;;
+gzip_bomb_zeros)
+	# 1 GiB of zeros in 1 MB: its first 128 KiB rule every format out (no
+	# text line ends there, no profile.proto has field 0), refused at once
+	# by every command with the message pprof gives after inflating it all
+	head -c $((64 << 20)) /dev/zero | gzip -9 >"$tmp/m.gz"
+	for i in $(seq 16); do cat "$tmp/m.gz"; done >"$tmp/bomb.gz"
+	error "$tmp/bomb.gz" -top "$tmp/bomb.gz"
+	has "parsing profile: bufio.Scanner: token too long"
+	cost 1 65536 -top "$tmp/bomb.gz"
+	for cmd in goroutines dump; do
+		error "$tmp/bomb.gz" "$cmd" "$tmp/bomb.gz"
+		has "parsing profile: bufio.Scanner: token too long"
+		cost 1 65536 "$cmd" "$tmp/bomb.gz"
+	done
+	error "$tmp/bomb.gz" memstats "$tmp/bomb.gz"
+	has "not a text file: NUL byte"
+	cost 1 65536 memstats "$tmp/bomb.gz"
+	for cmd in gctrace schedtrace; do
+		error "$tmp/bomb.gz" "$cmd" "$tmp/bomb.gz"
+		has "not a text log: NUL byte"
+		cost 1 65536 "$cmd" "$tmp/bomb.gz"
+	done
+	# a plain file of zeros: refused after its first 128 KiB are read
+	head -c $((256 << 20)) /dev/zero >"$tmp/zeros"
+	error "$tmp/zeros" -top "$tmp/zeros"
+	has "parsing profile: bufio.Scanner: token too long"
+	cost 1 65536 -top "$tmp/zeros"
+	# other shapes (the same messages as pprof): an empty line, then NULs
+	# (the count parser's long line); a short line, then NULs (no format);
+	# profile.proto's first string longer than the size limit
+	{ printf '\n'; head -c $((64 << 20)) /dev/zero; } | gzip -1 >"$tmp/b2.gz"
+	error "$tmp/b2.gz" -top "$tmp/b2.gz"
+	has "parsing profile: bufio.Scanner: token too long"
+	cost 1 65536 -top "$tmp/b2.gz"
+	{ printf 'x\n'; head -c $((64 << 20)) /dev/zero; } | gzip -1 >"$tmp/b4.gz"
+	error "$tmp/b4.gz" -top "$tmp/b4.gz"
+	has "parsing profile: unrecognized profile format"
+	cost 1 65536 -top "$tmp/b4.gz"
+	{ printf '\x32\xff\xff\xff\xff\x0f'; head -c $((64 << 20)) /dev/zero; } | gzip -1 >"$tmp/b3.gz"
+	error "$tmp/b3.gz" -top "$tmp/b3.gz"
+	has "parsing profile: bufio.Scanner: token too long"
+	cost 1 65536 -top "$tmp/b3.gz" ;;
 limit_depth)
 	need_input "$td/go/cpu.pb.gz"
 	error "$td/go/cpu.pb.gz" -max_depth=3 -top "$td/go/cpu.pb.gz"

@@ -140,4 +140,13 @@ for f in "$src"/tests/regex/syntax.txt "$src"/tests/regex/match.txt; do
 		esac
 	done <"$f"
 done
+# the first-bytes rules: every input of every parser, and the shapes of gzip bombs
+mkdir -p "$out/head"
+for d in registry legacy_cpu legacy_heap legacy_count legacy_thread legacy_contention legacy_java \
+	goroutine_dump folded heapdump allocfreetrace; do
+	[ -d "$out/$d" ] && cp "$out/$d"/* "$out/head/" 2>/dev/null
+done
+head -c 70000 /dev/zero >"$out/head/zeros"
+{ printf '\n'; head -c 70000 /dev/zero; } >"$out/head/newline_zeros"
+{ printf '\x32\xff\xff\xff\xff\x0f'; head -c 70000 /dev/zero; } >"$out/head/long_string"
 echo "$out"

@@ -6,6 +6,8 @@
 #include "cprof/arena.h"
 #include "cprof/profile.h"
 #include "cprof/strbuf.h"
+#include "cprof/regex.h"
+#include "render/tabwriter.h"
 #include "src/driver/options.h"
 
 int test_arena_alignment(void)
@@ -170,5 +172,82 @@ int test_options_aliases(void)
 	CHECK(c.rc.mean);
 	CHECK_STR(notes.buf, "Multiple value selections, ignoring -alloc_space\n");
 	strbuf_release(&notes);
+	return 0;
+}
+
+/* Go's utf8.RuneCountInString and fmt's %*s, as Go 1.19 prints them. */
+int test_utf8_go_rules(void)
+{
+	static const struct {
+		const char *s;
+		size_t runes;
+	} cases[] = {
+		{"\xe2\x82", 2}, {"\xc0\xaf", 2}, {"\xed\xa0\x80", 3}, {"\xf4\x90\x80\x80", 4},
+		{"\xc3\xa9", 1}, {"\xf0\x9f\x98\x80", 1}, {"a\x80" "b", 3}, {"\xff\xfe", 2}, {"", 0},
+	};
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(cases); i++)
+		CHECK_INT(cprof_utf8_runes(cases[i].s, strlen(cases[i].s)), cases[i].runes);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addch(&sb, '[');
+	strbuf_addpad(&sb, "\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87", 10);
+	strbuf_addstr(&sb, "][");
+	strbuf_addpad(&sb, "\xe2\x82x", -6);
+	strbuf_addch(&sb, ']');
+	CHECK_STR(sb.buf, "[      \xd0\xba\xd0\xbb\xd1\x8e\xd1\x87][\xe2\x82x   ]");
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* render/tabwriter.c against Go 1.19's text/tabwriter (outputs printed by Go). */
+int test_go_tabwriter(void)
+{
+	static const struct {
+		const char *in, *pprof, *runtime;
+	} cases[] = {
+		{"k\xff:\t Total 1\n \t2 (x):\t v\n\nok:\t Total 3\n \t44 (y):\t w\n\n",
+		 "k\xff:\t Total 1\n \t2 (x):\t v\n\nok:\t Total 3\n \t44 (y):\t w\n\n",
+		 "k\xff:\t Total 1\n \t2 (x):\t v\n\nok:\t Total 3\n \t44 (y):\t w\n\n"},
+		{"a\xff" "b\tc\xff" "d\te\nlong cell\tx\ty\n",
+		 "     a\xff" "b\tc\xff" "de\n long cell xy\n",
+		 "a\xff" "b\tc\xff" "d\t\te\nlong cell\tx\ty\n"},
+		{"\xff\n", "\xff\n", "\xff\n"},
+		{"x\t\xe2\x82\ty\nxyz\tq\tr\n",
+		 "   x \xe2\x82y\n xyz  qr\n",
+		 "x\t\xe2\x82\ty\nxyz\tq\tr\n"},
+		{"no newline\tat end", " no newlineat end", "no newline\tat end"},
+		{"a\tb\nc\n\td\te\f\tf\tg\n", " ab\nc\n  de\n  fg\n", "a\tb\nc\n\td\te\n\tf\tg\n"},
+	};
+	static const struct go_tabwriter pprof = {0, 0, 1, ' ', true}, runtime = {1, 8, 1, '\t', false};
+	struct strbuf out = STRBUF_INIT;
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&out);
+		go_tabwriter_write(&pprof, cases[i].in, strlen(cases[i].in), &out);
+		CHECK_STR(out.buf, cases[i].pprof);
+		strbuf_reset(&out);
+		go_tabwriter_write(&runtime, cases[i].in, strlen(cases[i].in), &out);
+		CHECK_STR(out.buf, cases[i].runtime);
+	}
+	strbuf_release(&out);
+	return 0;
+}
+
+/* Go's regexp reads a byte that starts no valid UTF-8 sequence as U+FFFD. */
+int test_regex_invalid_utf8(void)
+{
+	struct cprof_error err;
+	struct cprof_regex *dot = cprof_regex_compile(".", &err), *neg = cprof_regex_compile_full("[^a]", &err);
+	struct cprof_regex *b = cprof_regex_compile("b+", &err);
+	CHECK(dot && neg && b);
+	CHECK(cprof_regex_match(dot, "\xff"));
+	CHECK(cprof_regex_match(dot, "\x80\x80"));
+	CHECK(cprof_regex_match(neg, "\xe2\x82" + 1));
+	CHECK(!cprof_regex_match(neg, "\xe2\x82"));
+	long ov[2];
+	CHECK(cprof_regex_find(b, "\xff\xfe" "bb\xff", 5, ov, 1));
+	CHECK_INT(ov[0], 2);
+	CHECK_INT(ov[1], 4);
+	cprof_regex_free(dot);
+	cprof_regex_free(neg);
+	cprof_regex_free(b);
 	return 0;
 }

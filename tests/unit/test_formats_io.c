@@ -118,6 +118,133 @@ int test_gunzip_limit(void)
 	return 0;
 }
 
+/* ---- first-bytes rules ----------------------------------------------------- */
+
+/* The head check on the first 128 KiB of prefix + zeros: 0, or -1 with msg its message. */
+static int head_of(const char *prefix, size_t plen, char fill, struct cprof_error *err)
+{
+	unsigned char *head = malloc(CPROF_HEAD_BYTES);
+	memset(head, fill, CPROF_HEAD_BYTES);
+	memcpy(head, prefix, plen);
+	int r = cprof_profile_head_check(head, CPROF_HEAD_BYTES, NULL, err);
+	free(head);
+	return r;
+}
+
+int test_head_check(void)
+{
+	struct cprof_error err;
+	static const struct {
+		const char *prefix;
+		size_t len;
+		char fill;
+		const char *msg; /* NULL: not refused */
+	} cases[] = {
+		/* zeros: field 0 is no profile.proto, no line ends within 64 KiB */
+		{"", 0, 0, "parsing profile: bufio.Scanner: token too long"},
+		/* an empty line first: the count parser skips it and meets the long one */
+		{"\n", 1, 0, "parsing profile: bufio.Scanner: token too long"},
+		{"x\n", 2, 0, "parsing profile: unrecognized profile format"},
+		/* newlines: every line empty so far, the rest decides */
+		{"", 0, '\n', NULL},
+		{"heap profile: 1: 2 [3: 4] @ heap/1048576\n", 41, 0, NULL},
+		{"goroutine profile: total 4\n", 27, 0, NULL},
+		{"--- mutex:\ncycles/second=1\n", 27, 0, NULL},
+		{"--- contentionz 1 ---\n", 22, 0, NULL},
+		/* a string table whose first string is not "" */
+		{"\x32\x01x", 3, 0, "parsing profile: bufio.Scanner: token too long"},
+		/* sample_type, then field 0 */
+		{"\x0a\x00", 2, 0, "parsing profile: bufio.Scanner: token too long"},
+		/* a string longer than -max_input_size */
+		{"\x32\xff\xff\xff\xff\x0f", 6, 0, "parsing profile: bufio.Scanner: token too long"},
+		/* a sample cut by the head: the rest decides */
+		{"\x12\xff\xff\x3f", 4, 0, NULL},
+		/* an unknown field of any kind is skipped, so what follows decides */
+		{"\xa2\x06\x00", 3, 0, "parsing profile: bufio.Scanner: token too long"},
+		{"\xa2\x06\x00", 3, '\n', NULL},
+		/* wire type 7, then a line of NULs (text without NUL may be a goroutine dump) */
+		{"\x0f\n", 2, 0, "parsing profile: unrecognized profile format"},
+		{"\x0f\n", 2, '\n', NULL},
+		/* text with no line end: the heap and contention parsers' long line */
+		{"", 0, 'a', "parsing profile: bufio.Scanner: token too long"},
+	};
+	for (size_t i = 0; i < CPROF_ARRAY_SIZE(cases); i++) {
+		int r = head_of(cases[i].prefix, cases[i].len, cases[i].fill, &err);
+		if (!cases[i].msg) {
+			CHECK_INT(r, 0);
+			continue;
+		}
+		CHECK_INT(r, -1);
+		CHECK_STR(cprof_error_msg(&err), cases[i].msg);
+	}
+	/* text required: a NUL refuses */
+	CHECK_INT(cprof_text_head_check((const unsigned char *)"gc 1 @0.1s\n", 11, NULL, &err), 0);
+	CHECK_INT(cprof_text_head_check((const unsigned char *)"gc 1\0", 5, NULL, &err), -1);
+	CHECK_STR(cprof_error_msg(&err), "not a text file: NUL byte in the first 128 KiB, at byte 4");
+	return 0;
+}
+
+static int write_temp(char *path, const void *data, size_t len);
+
+/* cprof_read_input: the check sees the head (inflated) only when there is more. */
+static int count_check(const unsigned char *head, size_t len, void *ctx, struct cprof_error *err)
+{
+	(void)err;
+	*(size_t *)ctx = len;
+	return head[0] == 'R' ? cprof_error_set(err, CPROF_E_FORMAT, "refused") : 0;
+}
+
+int test_read_input_head(void)
+{
+	char path[64];
+	struct strbuf gz = STRBUF_INIT, out = STRBUF_INIT;
+	struct cprof_error err;
+	size_t seen;
+	char *big = malloc(200000);
+
+	memset(big, 'a', 200000);
+	for (int zip = 0; zip < 2; zip++) {
+		strbuf_reset(&gz);
+		if (zip)
+			gzip_member(&gz, big, 200000);
+		else
+			strbuf_add(&gz, big, 200000);
+		strcpy(path, "/tmp/cprof-unit-XXXXXX");
+		CHECK(!write_temp(path, gz.buf, gz.len));
+		seen = 0;
+		CHECK_INT(cprof_read_input(path, &out, count_check, &seen, &err), 0);
+		CHECK_INT(seen, CPROF_HEAD_BYTES);
+		CHECK_INT(out.len, 200000);
+		unlink(path);
+		strbuf_reset(&out);
+		/* refused: nothing read past the head */
+		big[0] = 'R';
+		strbuf_reset(&gz);
+		if (zip)
+			gzip_member(&gz, big, 200000);
+		else
+			strbuf_add(&gz, big, 200000);
+		strcpy(path, "/tmp/cprof-unit-XXXXXX");
+		CHECK(!write_temp(path, gz.buf, gz.len));
+		CHECK_INT(cprof_read_input(path, &out, count_check, &seen, &err), -1);
+		CHECK_STR(cprof_error_msg(&err), "refused");
+		unlink(path);
+		big[0] = 'a';
+		/* short: no check */
+		seen = 0;
+		strcpy(path, "/tmp/cprof-unit-XXXXXX");
+		CHECK(!write_temp(path, "Rabc", 4));
+		CHECK_INT(cprof_read_input(path, &out, count_check, &seen, &err), 0);
+		CHECK_INT(seen, 0);
+		unlink(path);
+		strbuf_reset(&out);
+	}
+	free(big);
+	strbuf_release(&gz);
+	strbuf_release(&out);
+	return 0;
+}
+
 /* ---- files and the registry ----------------------------------------------- */
 
 int test_read_file_errors(void)

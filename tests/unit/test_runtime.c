@@ -183,11 +183,12 @@ int test_rt_gc_log(void)
 	CHECK_INT(log.other_traces, 1);
 	CHECK_INT(log.forced_lines, 1);
 	CHECK_INT(log.runs, 2);
-	CHECK(log.gc[1].forced);
-	CHECK(log.gc[2].periodic && !log.gc[1].periodic);
+	/* one run of the aggregates per GC in a log this short */
+	CHECK_INT(log.stats.nrun, 4);
+	CHECK(log.stats.run[1].nforced == 1 && log.stats.run[0].nforced == 0);
 	/* the restarted run continues after the end of the previous one */
-	CHECK_NEAR(log.gc[3].at_s, 121.0 + 1.4 / 1000 + 0.005);
-	CHECK_INT(log.gc[3].run, 1);
+	CHECK_NEAR(log.stats.run[3].at_s, 121.0 + 1.4 / 1000 + 0.005);
+	CHECK_INT(log.stats.run[3].num, 1);
 	CHECK_INT(log.scav.lines, 1);
 	CHECK_INT(log.scav.forced, 1);
 	CHECK_INT(log.scav.total_kib, 8192);
@@ -255,7 +256,9 @@ int test_rt_mmu(void)
 		"gc 1 @1.000s 0%: 1+10+1 ms clock, 4+0/10/0+4 ms cpu, 4->4->2 MB, 4 MB goal, 4 P\n"
 		"gc 2 @2.000s 0%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4->2 MB, 4 MB goal, 4 P\n";
 	struct cprof_gclog log;
+	static const double ws[] = {1, 2, 12, 100, 1000, 2000};
 	cprof_gclog_init(&log);
+	cprof_gclog_set_mmu_windows(&log, ws, 6);
 	cprof_gclog_parse_buffer(&log, text, strlen(text));
 	CHECK_INT(log.ngc, 2);
 	CHECK_NEAR(cprof_gc_mmu(&log, 1), 0);
@@ -284,22 +287,39 @@ int test_rt_sched(void)
 		"  G4: status=6() m=-1 lockedm=-1\n"
 		"  G5: status=4(unbalanced m=-1\n"
 		"SCHED 10ms: gomaxprocs=4 idleprocs=4 threads=6 spinningthreads=0 idlethreads=3 runqueue=0 [0 0 0 0]\n";
+	/* each sample as parsed: the one held back (log.last) once its lines are in */
+	static const struct {
+		size_t lines;
+		int32_t spinning, needspinning, local_sum, local_max, nlocal, ng;
+		bool detail;
+	} want[] = {{1, -1, -1, 0, 0, 4, 0, false}, {2, 1, 1, 5, 4, 8, 0, false}, {12, 0, -1, 7, 5, 2, 3, true}};
+	for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
+		struct cprof_schedlog part;
+		cprof_schedlog_init(&part);
+		const char *p = text;
+		for (size_t i = 0; i < want[w].lines; i++) {
+			const char *nl = strchr(p, '\n');
+			cprof_schedlog_add_line(&part, p, (size_t)(nl - p));
+			p = nl + 1;
+		}
+		CHECK_INT(part.last.spinning, want[w].spinning);
+		CHECK_INT(part.last.needspinning, want[w].needspinning);
+		CHECK_INT(part.last.local_sum, want[w].local_sum);
+		CHECK_INT(part.last.local_max, want[w].local_max);
+		CHECK_INT(part.last.nlocal, want[w].nlocal);
+		CHECK_INT(part.last.ng, want[w].ng);
+		CHECK(part.last.detail == want[w].detail);
+		if (want[w].detail)
+			CHECK_INT(part.last.gcwaiting, 0);
+		cprof_schedlog_finish(&part);
+		cprof_schedlog_release(&part);
+	}
 	struct cprof_schedlog log;
 	cprof_schedlog_init(&log);
 	cprof_schedlog_parse_buffer(&log, text, strlen(text));
 	CHECK_INT(log.ns, 4);
 	CHECK_INT(log.records, 12);
 	CHECK_INT(log.malformed, 1);
-	CHECK_INT(log.s[0].spinning, -1);
-	CHECK_INT(log.s[1].needspinning, 1);
-	CHECK_INT(log.s[1].local_sum, 5);
-	CHECK_INT(log.s[1].local_max, 4);
-	CHECK_INT(log.s[1].nlocal, 8);
-	CHECK(log.s[2].detail);
-	CHECK_INT(log.s[2].gcwaiting, 0);
-	CHECK_INT(log.s[2].nlocal, 2);
-	CHECK_INT(log.s[2].local_sum, 7);
-	CHECK_INT(log.s[2].ng, 3);
 	CHECK_INT(log.detail.p_state[0], 1);
 	CHECK_INT(log.detail.p_state[1], 1);
 	CHECK_INT(log.detail.m_lines, 2);
@@ -310,7 +330,9 @@ int test_rt_sched(void)
 	CHECK_INT(log.detail.g_state[6], 1);
 	/* the clock went back: a new run, placed after the previous one */
 	CHECK_INT(log.runs, 2);
-	CHECK_NEAR(log.s[3].t_ms, 3010);
+	CHECK_INT(log.stats.nrun, 4);
+	CHECK_NEAR(log.stats.run[3].acc.t0, 3010);
+	CHECK_NEAR(log.stats.last_ms, 3010);
 
 	struct cprof_sched_summary *s = calloc(1, sizeof(*s));
 	cprof_sched_summarize(&log, s);
@@ -550,10 +572,11 @@ int test_rt_mmu_random(void)
 			end = s0 + c1 + c2 + c3;
 		}
 		struct cprof_gclog log;
+		static const double ws[] = {0.5, 1, 2, 3.3, 5, 10, 20, 50, 100};
 		cprof_gclog_init(&log);
+		cprof_gclog_set_mmu_windows(&log, ws, sizeof(ws) / sizeof(ws[0]));
 		cprof_gclog_parse_buffer(&log, text.buf, text.len);
 		CHECK_INT(log.ngc, (size_t)ngc);
-		static const double ws[] = {0.5, 1, 2, 3.3, 5, 10, 20, 50, 100};
 		for (size_t k = 0; k < sizeof(ws) / sizeof(ws[0]); k++) {
 			double w = ws[k], got = cprof_gc_mmu(&log, w);
 			if (end - t0 < w) {
@@ -581,5 +604,170 @@ int test_rt_mmu_random(void)
 		cprof_gclog_release(&log);
 		strbuf_release(&text);
 	}
+	return 0;
+}
+
+/* Distinct values and counts give cprof_dist_compute()'s figures; past the cap, within 2^-11. */
+int test_rt_valcount(void)
+{
+	unsigned seed = 5;
+	for (int round = 0; round < 50; round++) {
+		struct cprof_valcount vc = {0};
+		size_t n = 1 + (size_t)round * 37;
+		double *v = malloc(n * sizeof(*v));
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			v[i] = (double)((seed >> 10) % (round % 2 ? 7 : 5000)) / 100;
+			cprof_valcount_add(&vc, v[i]);
+		}
+		struct cprof_dist a, b;
+		cprof_valcount_dist(&vc, &a);
+		cprof_dist_compute(&b, v, n);
+		CHECK_INT(a.count, b.count);
+		CHECK(a.total == b.total && a.mean == b.mean && a.min == b.min && a.max == b.max);
+		CHECK(a.p50 == b.p50 && a.p90 == b.p90 && a.p95 == b.p95 && a.p99 == b.p99);
+		cprof_valcount_release(&vc);
+		free(v);
+	}
+	/* more distinct values than kept: rounded, within 2^-11 of the exact percentiles */
+	struct cprof_valcount vc = {0};
+	size_t n = CPROF_VALCOUNT_MAX * 2;
+	double *v = malloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		v[i] = 1 + (double)((i * 7919) % n) / 1000;
+		cprof_valcount_add(&vc, v[i]);
+	}
+	CHECK(vc.rounded);
+	struct cprof_dist a, b;
+	cprof_valcount_dist(&vc, &a);
+	cprof_dist_compute(&b, v, n);
+	CHECK(a.total == b.total && a.min == b.min && a.max == b.max && a.count == b.count);
+	CHECK(fabs(a.p50 - b.p50) <= b.p50 / 2048 && fabs(a.p99 - b.p99) <= b.p99 / 2048);
+	cprof_valcount_release(&vc);
+	free(v);
+	return 0;
+}
+
+/* A timed log of n GCs, leaking: live heap and goal grow, a pause spike now and then. */
+static void leak_log(struct strbuf *out, int n, double gap_s)
+{
+	unsigned seed = 11;
+	double t = 0.01;
+	for (int i = 1; i <= n; i++) {
+		seed = seed * 1103515245 + 12345;
+		t += gap_s * (0.5 + (double)((seed >> 8) % 100) / 100);
+		int live = 10 + i / 20 + (int)((seed >> 16) % 5);
+		strbuf_addf(out, "gc %d @%.3fs 2%%: 0.0%d+%d.%d+0.0%d ms clock, 0.1+0.2/0.%d/0.1+0.1 ms cpu, %d->%d->%d MB, %d MB goal, 4 P%s\n",
+			    i, t, 1 + (int)(seed % 9), 1 + (int)((seed >> 4) % 3), (int)((seed >> 6) % 10),
+			    1 + (int)((seed >> 9) % 9), 1 + (int)((seed >> 12) % 9), 2 * live, 2 * live + 1, live,
+			    2 * live, i % 97 == 0 ? " (forced)" : "");
+	}
+}
+
+/*
+ * With runs merged (256 of 3000 GCs allowed: 16 GCs a run), the figures that need no runs stay
+ * exact, the slices add up, and the trend stays close.
+ */
+int test_rt_gc_runs_merged(void)
+{
+	struct strbuf text = STRBUF_INIT;
+	leak_log(&text, 3000, 0.02);
+	struct cprof_gclog a, b;
+	cprof_gclog_init(&a);
+	cprof_gclog_init(&b);
+	b.stats.max_runs = 256;
+	cprof_gclog_parse_buffer(&a, text.buf, text.len);
+	cprof_gclog_parse_buffer(&b, text.buf, text.len);
+	CHECK_INT(a.stats.nrun, 3000);
+	CHECK(b.stats.nrun <= 256 && b.stats.nrun < 3000);
+	struct cprof_gc_summary *x = calloc(2, sizeof(*x)), *y = x + 1;
+	cprof_gc_summarize(&a, x);
+	cprof_gc_summarize(&b, y);
+	CHECK(x->pause_ms.p99 == y->pause_ms.p99 && x->mark_ms.p50 == y->mark_ms.p50);
+	CHECK(x->gc_cpu_pct_computed == y->gc_cpu_pct_computed);
+	for (int k = 0; k < CPROF_MMU_WINDOWS; k++)
+		CHECK(x->mmu[k] == y->mmu[k] || (isnan(x->mmu[k]) && isnan(y->mmu[k])));
+	CHECK_INT(y->nworst, CPROF_WORST_GCS);
+	for (int k = 0; k < CPROF_WORST_GCS; k++)
+		CHECK_INT(y->worst[k].num, x->worst[k].num);
+	size_t ngc = 0, nforced = 0;
+	CHECK_INT(y->ninterval, x->ninterval);
+	for (size_t j = 0; j < y->ninterval; j++) {
+		ngc += y->interval[j].ngc;
+		nforced += y->interval[j].nforced;
+		CHECK(fabs(y->interval[j].gc_cpu_pct - x->interval[j].gc_cpu_pct) < 0.1 * x->interval[j].gc_cpu_pct);
+	}
+	CHECK_INT(ngc, 3000);
+	CHECK_INT(nforced, 3000 / 97);
+	CHECK(fabs(y->live_first_mean - x->live_first_mean) < 0.02 * x->live_first_mean);
+	CHECK(fabs(y->live_last_mean - x->live_last_mean) < 0.02 * x->live_last_mean);
+	CHECK(fabs(y->live_slope_mb_per_min - x->live_slope_mb_per_min) < 0.05 * x->live_slope_mb_per_min);
+	CHECK(x->leak_suspect && y->leak_suspect);
+	CHECK_INT(y->nhint, x->nhint);
+	free(x);
+	cprof_gclog_release(&a);
+	cprof_gclog_release(&b);
+	strbuf_release(&text);
+	return 0;
+}
+
+/* More GCs within a second than the ring holds: no crash, and the utilisation never lower than exact. */
+int test_rt_mmu_dense(void)
+{
+	struct strbuf text = STRBUF_INIT;
+	leak_log(&text, 3000, 0.0002);
+	struct cprof_gclog a, b;
+	cprof_gclog_init(&a);
+	cprof_gclog_init(&b);
+	b.stats.mmu.max_ring = 64;
+	cprof_gclog_parse_buffer(&a, text.buf, text.len);
+	cprof_gclog_parse_buffer(&b, text.buf, text.len);
+	CHECK(!a.stats.mmu.overflowed && b.stats.mmu.overflowed);
+	struct cprof_gc_summary *x = calloc(2, sizeof(*x)), *y = x + 1;
+	cprof_gc_summarize(&a, x);
+	cprof_gc_summarize(&b, y);
+	for (int k = 0; k < CPROF_MMU_WINDOWS; k++) {
+		if (isnan(x->mmu[k])) {
+			CHECK(isnan(y->mmu[k]));
+			continue;
+		}
+		CHECK(y->mmu[k] >= x->mmu[k] - 1e-12 && y->mmu[k] <= 1);
+	}
+	free(x);
+	cprof_gclog_release(&a);
+	cprof_gclog_release(&b);
+	strbuf_release(&text);
+	return 0;
+}
+
+int test_rt_sched_runs_merged(void)
+{
+	struct strbuf text = STRBUF_INIT;
+	for (int i = 0; i < 2000; i++)
+		strbuf_addf(&text, "SCHED %dms: gomaxprocs=8 idleprocs=%d threads=%d spinningthreads=0 idlethreads=%d runqueue=%d [%d 0 1 0 %d 0 0 0]\n",
+			    10 * i, i % 9 > 8 ? 8 : i % 9, 12 + i % 3, i % 5, i % 7, i % 4, (i / 100) % 6);
+	struct cprof_schedlog a, b;
+	cprof_schedlog_init(&a);
+	cprof_schedlog_init(&b);
+	b.stats.max_runs = 16;
+	cprof_schedlog_parse_buffer(&a, text.buf, text.len);
+	cprof_schedlog_parse_buffer(&b, text.buf, text.len);
+	CHECK_INT(a.stats.nrun, 2000);
+	CHECK(b.stats.nrun <= 16);
+	struct cprof_sched_summary *x = calloc(2, sizeof(*x)), *y = x + 1;
+	cprof_sched_summarize(&a, x);
+	cprof_sched_summarize(&b, y);
+	CHECK(x->util_pct.mean == y->util_pct.mean && x->runqueue.max == y->runqueue.max);
+	CHECK_INT(y->starved, x->starved);
+	size_t n = 0;
+	for (size_t j = 0; j < y->ninterval; j++) {
+		n += y->interval[j].samples;
+		CHECK(fabs(y->interval[j].util_pct - x->interval[j].util_pct) < 5);
+	}
+	CHECK_INT(n, 2000);
+	free(x);
+	cprof_schedlog_release(&a);
+	cprof_schedlog_release(&b);
+	strbuf_release(&text);
 	return 0;
 }

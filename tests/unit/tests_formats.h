@@ -13,4 +13,4 @@
 	X(pprof_roundtrip) X(pprof_roundtrip_gzip) X(pprof_encode_string_order) \
 	X(pprof_encode_period_type) X(gunzip_members) X(gunzip_errors) X(gunzip_limit) \
 	X(read_file_errors) X(parse_empty) X(parse_unrecognized) X(dump_layout) \
-	X(dump_upstream_layout)
+	X(dump_upstream_layout) X(head_check) X(read_input_head)
